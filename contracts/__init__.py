@@ -1,0 +1,1 @@
+"""Canonical models shared by every layer; imports nothing of ours and does no I/O."""

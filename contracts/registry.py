@@ -1,0 +1,79 @@
+"""Manifest models: how a system or process API declares itself to the registry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+
+
+class Lifecycle(StrEnum):
+    """Where an API version is in its life."""
+
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class RemoteTarget(BaseModel):
+    """A version served by another deployment; the gateway proxies to it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: AnyHttpUrl
+    connect_timeout_s: float = Field(default=2.0, gt=0)
+    read_timeout_s: float = Field(default=30.0, gt=0)
+
+
+class ApiVersion(BaseModel):
+    """One mounted version of an API: in-process router or remote target."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int = Field(ge=1)
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    app: str | None = Field(
+        default=None,
+        description="Import path 'package.module:attribute' of the version's APIRouter.",
+    )
+    remote: RemoteTarget | None = None
+    scopes: tuple[str, ...] = ()
+    deprecated_at: datetime | None = None
+    sunset_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ApiVersion:
+        if (self.app is None) == (self.remote is None):
+            raise ValueError("a version needs exactly one of 'app' or 'remote'")
+        if self.lifecycle is Lifecycle.DEPRECATED and self.deprecated_at is None:
+            raise ValueError("a deprecated version needs 'deprecated_at'")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"
+
+
+class ApiManifest(BaseModel):
+    """A system or process API: name, owner and versions, discovered by convention."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    kind: Literal["system", "process"]
+    title: str
+    owner: str
+    description: str = ""
+    versions: tuple[ApiVersion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_versions(self) -> ApiManifest:
+        numbers = [v.number for v in self.versions]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("version numbers must be unique")
+        return self
+
+    def base_path(self, version: ApiVersion) -> str:
+        return f"/{self.kind}/{self.name}/{version.label}"

@@ -1,0 +1,1 @@
+"""The edge: app factory, registry, problem rendering, health, CLI."""

@@ -1,0 +1,110 @@
+"""`atrium`: the command line (serve, openapi)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from gateway.app import create_app
+from gateway.logs import configure_logging
+from gateway.settings import GatewaySettings
+
+
+def _banner(settings: GatewaySettings, catalog_size: int) -> str:
+    base = settings.base_url()
+    return "\n".join(
+        [
+            f"Atrium gateway ({settings.profile} profile) is serving {catalog_size} API(s):",
+            f"  catalog   {base}/catalog",
+            f"  docs      {base}/docs",
+            f"  health    {base}/livez  {base}/readyz",
+            f"  data      {settings.data_dir.resolve()}",
+            "",
+        ]
+    )
+
+
+async def _serve(settings: GatewaySettings) -> None:
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+
+    async def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.05)
+        sys.stdout.write(_banner(settings, len(app.state.catalog.apis)))
+        sys.stdout.flush()
+
+    announcer = asyncio.create_task(announce())
+    await server.serve()
+    announcer.cancel()
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop  # noqa: PLC0415  (optional speed-up, present with uvicorn[standard])
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def serve(args: argparse.Namespace) -> int:
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = GatewaySettings(**overrides)
+    configure_logging(settings.log_level)
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        runner.run(_serve(settings))
+    return 0
+
+
+def write_openapi(args: argparse.Namespace) -> int:
+    from gateway.openapi_export import export_documents  # noqa: PLC0415
+
+    documents = asyncio.run(export_documents(GatewaySettings(data_dir=Path(args.scratch))))
+    out = Path(args.out)
+    for relative, document in documents.items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    sys.stdout.write(f"wrote {len(documents)} document(s) under {out}/\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="atrium", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="serve the gateway (embedded profile by default)")
+    run.add_argument("--host", help="listen address (default 127.0.0.1 or ATRIUM_HOST)")
+    run.add_argument("--port", type=int, help="listen port (default 8080 or ATRIUM_PORT)")
+    run.set_defaults(handler=serve)
+    spec = commands.add_parser("openapi", help="write every API version's OpenAPI document")
+    spec.add_argument("--out", default="openapi", help="output folder (default openapi/)")
+    spec.add_argument("--scratch", default="var/openapi-scratch", help="scratch data folder")
+    spec.set_defaults(handler=write_openapi)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = args.handler
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,35 @@
+"""Fetch every OpenAPI document exactly as the running gateway serves it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from contracts.registry import Lifecycle
+from gateway.app import create_app
+from gateway.registry.catalog import Catalog
+from gateway.settings import GatewaySettings
+
+
+async def export_documents(settings: GatewaySettings) -> dict[str, dict[str, Any]]:
+    """Relative file path -> OpenAPI document, for the gateway and each in-process version."""
+    app = create_app(settings)
+    catalog: Catalog = app.state.catalog
+    documents = {"gateway.json": await _fetch(app, "/openapi.json")}
+    for api in catalog.apis:
+        for version in api.versions:
+            if version.served_by == "in-process" and version.lifecycle is not Lifecycle.RETIRED:
+                path = f"{api.kind}/{api.name}/{version.version}.json"
+                documents[path] = await _fetch(app, f"{version.base_path}/openapi.json")
+    return documents
+
+
+async def _fetch(app: FastAPI, path: str) -> dict[str, Any]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://atrium.invalid") as client:
+        response = await client.get(path)
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document

@@ -1,0 +1,1 @@
+"""The federated registry: discover API packages by convention and mount each version."""

@@ -1,0 +1,28 @@
+"""Typed lifespan state: the long-lived clients every request shares."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict, cast
+
+import httpx
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.settings import GatewaySettings
+
+
+class GatewayState(TypedDict):
+    """What the lifespan opens at startup and closes at shutdown."""
+
+    settings: GatewaySettings
+    db: AsyncEngine
+    redis: Redis | None
+    upstream_http: httpx.AsyncClient
+
+
+def get_state(request: Request) -> GatewayState:
+    return cast(GatewayState, request.scope["state"])
+
+
+StateDep = Annotated[GatewayState, Depends(get_state)]

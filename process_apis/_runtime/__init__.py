@@ -1,0 +1,1 @@
+"""Durable-flow runtime shared by process APIs."""

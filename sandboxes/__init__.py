@@ -1,0 +1,1 @@
+"""Vendor-faithful sandboxes (separate ASGI apps; product code never imports them)."""

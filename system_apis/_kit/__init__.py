@@ -1,0 +1,1 @@
+"""Shared kit for system APIs: connector base, http client factory, standard tests."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from gateway.app import create_app
 from gateway.logs import configure_logging
@@ -64,24 +64,41 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
+def load_settings(**overrides: object) -> GatewaySettings:
+    """Settings from the environment, or exit 2 naming each bad variable."""
+    try:
+        return GatewaySettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "ATRIUM_" + "_".join(str(p) for p in error["loc"]).upper()
+            sys.stderr.write(f"atrium: invalid setting {name}: {error['msg']}\n")
+        raise SystemExit(2) from None
+
+
 def serve(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = GatewaySettings(**overrides)
+    settings = load_settings(**overrides)
     configure_logging(settings.log_level)
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-        runner.run(_serve(settings))
+    try:
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(_serve(settings))
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully, then re-raises the signal; Ctrl-C is a normal stop.
+        return 130
     return 0
 
 
 def write_openapi(args: argparse.Namespace) -> int:
-    from gateway.openapi_export import export_documents  # noqa: PLC0415
+    from gateway.openapi_export import export_documents, render_document  # noqa: PLC0415
 
-    documents = asyncio.run(export_documents(GatewaySettings(data_dir=Path(args.scratch))))
+    documents = asyncio.run(export_documents(load_settings(data_dir=Path(args.scratch))))
     out = Path(args.out)
+    for stale in set(out.rglob("*.json")) - {out / relative for relative in documents}:
+        stale.unlink()
     for relative, document in documents.items():
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        target.write_text(render_document(document))
     sys.stdout.write(f"wrote {len(documents)} document(s) under {out}/\n")
     return 0
 

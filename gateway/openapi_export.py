@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -24,6 +25,11 @@ async def export_documents(settings: GatewaySettings) -> dict[str, dict[str, Any
                 path = f"{api.kind}/{api.name}/{version.version}.json"
                 documents[path] = await _fetch(app, f"{version.base_path}/openapi.json")
     return documents
+
+
+def render_document(document: dict[str, Any]) -> str:
+    """The committed text form of a document: stable key order, one trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 async def _fetch(app: FastAPI, path: str) -> dict[str, Any]:

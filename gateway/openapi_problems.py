@@ -32,6 +32,9 @@ def with_problem_responses(spec: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             if "422" in responses:
                 responses["422"] = _problem_response("The request failed validation.")
+            for status, response in responses.items():
+                if status[0] in "45" and "content" not in response:
+                    response["content"] = _problem_response("")["content"]
             responses.setdefault("400", _problem_response("The request is malformed."))
             responses.setdefault("413", _problem_response("The request body is too large."))
             responses.setdefault("500", _problem_response("Unexpected server error."))

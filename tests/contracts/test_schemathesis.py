@@ -64,6 +64,7 @@ def test_api_conforms_to_its_openapi_document(
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

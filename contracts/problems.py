@@ -36,6 +36,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     p.code: p
     for p in (
         ProblemType("malformed-request", 400, "The request is malformed"),
+        ProblemType("invalid-token", 401, "Missing or invalid access token"),
+        ProblemType("insufficient-scope", 403, "Insufficient scope"),
         ProblemType("not-found", 404, "Resource not found"),
         ProblemType("method-not-allowed", 405, "Method not allowed"),
         ProblemType("not-acceptable", 406, "Not acceptable"),

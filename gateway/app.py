@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import health
-from gateway.database import create_engine
+from gateway.database import create_engine, create_schema
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.errors import UnhandledErrorMiddleware
 from gateway.middleware.request_context import RequestContextMiddleware
+from gateway.oauth import router as oauth
+from gateway.oauth.denylist import Denylist
+from gateway.oauth.keys import KeyStore
 from gateway.openapi_problems import install_problem_openapi
 from gateway.problems import install_problem_handlers
 from gateway.registry import catalog
@@ -22,7 +29,25 @@ from gateway.registry.mounting import mount_apis
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 
+_log = logging.getLogger("atrium.startup")
+BOOTSTRAP_WAIT_S = 3.0  # then serve anyway; /readyz reports the database
 UPSTREAM_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+
+
+async def _bootstrap(engine: AsyncEngine, keys: KeyStore) -> None:
+    """Create tables and load signing keys, retrying while the database is unreachable.
+
+    The gateway starts (and `/readyz` says why it is not ready) instead of crashing
+    when the database comes up after it.
+    """
+    while True:
+        try:
+            await create_schema(engine)
+            await keys.refresh()
+            return
+        except (OSError, SQLAlchemyError) as exc:
+            _log.warning("database not reachable yet; retrying", extra={"error": repr(exc)})
+            await asyncio.sleep(2)
 
 
 def _lifespan(settings: GatewaySettings):  # type: ignore[no-untyped-def]
@@ -35,9 +60,20 @@ def _lifespan(settings: GatewaySettings):  # type: ignore[no-untyped-def]
             else None
         )
         upstream = httpx.AsyncClient(limits=UPSTREAM_LIMITS, follow_redirects=False)
+        keys = KeyStore(engine, ttl_s=settings.key_cache_ttl_s)
+        bootstrapping = asyncio.create_task(_bootstrap(engine, keys))
+        await asyncio.wait({bootstrapping}, timeout=BOOTSTRAP_WAIT_S)
         try:
-            yield GatewayState(settings=settings, db=engine, redis=redis, upstream_http=upstream)
+            yield GatewayState(
+                settings=settings,
+                db=engine,
+                redis=redis,
+                upstream_http=upstream,
+                keys=keys,
+                denylist=Denylist(engine, redis),
+            )
         finally:
+            bootstrapping.cancel()
             await upstream.aclose()
             if redis is not None:
                 await redis.aclose()
@@ -62,6 +98,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_problem_openapi(app)
     app.include_router(health.router)
     app.include_router(catalog.router)
+    app.include_router(oauth.router)
     mounted = mount_apis(app, discover_apis())
     app.state.catalog = catalog.build_catalog(mounted)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.settings import GatewaySettings
+
+metadata = MetaData()
+"""Every table the gateway owns; created at startup (idempotent)."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -36,3 +39,9 @@ async def ping(engine: AsyncEngine) -> None:
     """Raise if the database cannot answer a trivial query."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Create the gateway's tables if they are missing."""
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)

@@ -36,6 +36,14 @@ class GatewaySettings(BaseSettings):
     log_level: str = "INFO"
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     readiness_timeout_s: float = Field(default=1.0, gt=0)
+    issuer: str | None = Field(
+        default=None, description="`iss` of the tokens we sign; defaults to the base URL."
+    )
+    audience: str = Field(default="atrium", description="`aud` our APIs require.")
+    access_token_ttl_s: int = Field(default=600, ge=300, le=900)
+    token_leeway_s: int = Field(default=30, ge=0, le=60)
+    max_token_bytes: int = Field(default=8192, ge=512)
+    key_cache_ttl_s: float = Field(default=30.0, gt=0)
     public_base_url: str | None = Field(
         default=None,
         description="Base URL printed and used in links; defaults to http://host:port.",
@@ -49,3 +57,6 @@ class GatewaySettings(BaseSettings):
 
     def base_url(self) -> str:
         return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    def token_issuer(self) -> str:
+        return self.issuer or self.base_url()

@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.oauth.denylist import Denylist
+from gateway.oauth.keys import KeyStore
 from gateway.settings import GatewaySettings
 
 
@@ -19,6 +21,8 @@ class GatewayState(TypedDict):
     db: AsyncEngine
     redis: Redis | None
     upstream_http: httpx.AsyncClient
+    keys: KeyStore
+    denylist: Denylist
 
 
 def get_state(request: Request) -> GatewayState:

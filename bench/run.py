@@ -1,0 +1,248 @@
+"""`python -m bench.run`: D (direct), N (nginx proxy) and G (Atrium) on loopback, interleaved.
+
+Each round runs, for D, N and G in turn, wrk at concurrency 1 (latency) and at 64
+(saturation, with the servers' CPU time per request). The figures are medians over
+rounds; see bench/results/latest.json for every raw number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench import report
+from bench.errors import BenchError
+from bench.gateway import LOG_LEVEL, PROXIED_PATH, gateway_command, gateway_env, write_plugin
+from bench.machine import REQUIRED_CORES, machine_info, usable_cores
+from bench.nginx import UPSTREAM_BODY, nginx_command, proxy_config, upstream_config
+from bench.processes import Server, free_ports, http_get, running
+from bench.scenarios import (
+    LATENCY_CONNECTIONS,
+    SATURATION_CONNECTIONS,
+    WARM_UP_S,
+    RoundResult,
+    Scenario,
+    measure,
+    warm_up,
+)
+from bench.toolchain import ensure_tools
+from bench.wrk import WRK_CORE
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO / "bench" / "results"
+SERVER_CORE = 1
+UPSTREAM_PATH = "/anything"
+NOTES = (
+    f"Atrium runs with ATRIUM_LOG_LEVEL={LOG_LEVEL}, so its per-request INFO access log "
+    "line is not written: this measures the proxy path.",
+    "Upstream nginx, nginx proxy and Atrium all share the server core; wrk has the other.",
+    "nginx keepalive_requests is raised so no scenario reconnects every 1000 requests.",
+    "CPU us/request: utime+stime from /proc (clock-tick resolution) over the c=64 run, "
+    "divided by the requests wrk completed. 'with_upstream' adds the upstream nginx.",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    # Turn SIGTERM into SystemExit so the `finally` blocks stop the servers.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        run(rounds=args.rounds, duration_s=args.duration)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; servers stopped", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--rounds", type=_positive, default=3, help="rounds (default 3)")
+    parser.add_argument(
+        "--duration", type=_positive, default=5, help="seconds per wrk run (default 5)"
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 round of 2 s")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.duration = 1, 2
+    return args
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def run(*, rounds: int, duration_s: int) -> None:
+    ensure_tools()
+    if not usable_cores() >= REQUIRED_CORES:
+        raise BenchError(f"needs cores {sorted(REQUIRED_CORES)}; usable: {sorted(usable_cores())}")
+    started = datetime.now(UTC)
+    with ExitStack() as stack:
+        scenarios = _start_servers(stack)
+        results = _measure(scenarios, rounds, duration_s)
+    document = _document(scenarios, results, rounds, duration_s, started)
+    header = (
+        f"Atrium bench: medians of {rounds} round(s), {duration_s} s per wrk run; "
+        f"servers on core {SERVER_CORE}, wrk on core {WRK_CORE}"
+    )
+    print(report.render({s.key: s.title for s in scenarios}, document, header))
+    path = report.write_results(document, RESULTS_DIR, started)
+    print(f"\nwrote {path.relative_to(REPO)} and {RESULTS_DIR.relative_to(REPO)}/latest.json")
+
+
+def _start_servers(stack: ExitStack) -> list[Scenario]:
+    """Upstream, nginx proxy and Atrium, each answering; stopped when `stack` closes."""
+    # Registered first, so it is removed after every server has stopped.
+    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atrium-bench-")))
+    upstream_port, proxy_port, gateway_port = free_ports(3)
+    print("starting upstream nginx, nginx proxy and Atrium ...", flush=True)
+    upstream = stack.enter_context(
+        _nginx("upstream nginx", tmp / "upstream", upstream_port, upstream_config)
+    )
+    proxy = stack.enter_context(
+        _nginx(
+            "nginx proxy",
+            tmp / "proxy",
+            proxy_port,
+            lambda prefix, port: proxy_config(prefix, port, upstream_port),
+        )
+    )
+    gateway = stack.enter_context(_gateway(tmp, gateway_port, upstream_port))
+    scenarios = [
+        _scenario("D", "direct", upstream, UPSTREAM_PATH, serving=(upstream,)),
+        _scenario("N", "nginx proxy", proxy, UPSTREAM_PATH, serving=(proxy,), upstream=upstream),
+        _scenario("G", "Atrium", gateway, PROXIED_PATH, serving=(gateway,), upstream=upstream),
+    ]
+    for scenario in scenarios:
+        _verify(scenario)
+    return scenarios
+
+
+def _nginx(
+    name: str, prefix: Path, port: int, config: Callable[[Path, int], str]
+) -> AbstractContextManager[Server]:
+    command = nginx_command(prefix, config(prefix, port))
+    return running(
+        name,
+        command,
+        core=SERVER_CORE,
+        port=port,
+        ready_path="/",
+        log_path=prefix / "logs" / "stdout.log",
+    )
+
+
+def _gateway(tmp: Path, port: int, upstream_port: int) -> AbstractContextManager[Server]:
+    plugins = write_plugin(tmp, upstream_port)
+    # Atrium keeps its data in ./var: give it a throwaway working directory.
+    cwd = tmp / "gateway"
+    cwd.mkdir()
+    return running(
+        "Atrium gateway",
+        gateway_command(port),
+        core=SERVER_CORE,
+        port=port,
+        ready_path="/livez",
+        log_path=tmp / "gateway.log",
+        cwd=cwd,
+        env=gateway_env(plugins),
+    )
+
+
+def _scenario(
+    key: str,
+    title: str,
+    server: Server,
+    path: str,
+    *,
+    serving: tuple[Server, ...],
+    upstream: Server | None = None,
+) -> Scenario:
+    groups = {"serving": serving}
+    if upstream is not None:
+        groups["with_upstream"] = (*serving, upstream)
+    return Scenario(key, title, server, path, groups)
+
+
+def _verify(scenario: Scenario) -> None:
+    """One request by hand, so we never benchmark an error page."""
+    status, body = http_get(scenario.server.port, scenario.path)
+    if status != 200 or body != UPSTREAM_BODY.encode():
+        raise BenchError(f"{scenario.key} {scenario.url} answered {status} {body[:200]!r}")
+
+
+def _measure(scenarios: list[Scenario], rounds: int, duration_s: int) -> list[RoundResult]:
+    for scenario in scenarios:
+        warm_up(scenario)
+    results = []
+    for round_no in range(1, rounds + 1):
+        for scenario in scenarios:
+            print(f"round {round_no}/{rounds}: {scenario.key} {scenario.title}", flush=True)
+            results.append(measure(scenario, round_no, duration_s))
+    return results
+
+
+def _document(
+    scenarios: list[Scenario],
+    results: list[RoundResult],
+    rounds: int,
+    duration_s: int,
+    started: datetime,
+) -> dict[str, Any]:
+    median = report.medians(results)
+    compared = report.comparisons(median)
+    return {
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": machine_info(REPO),
+        "parameters": _parameters(rounds, duration_s),
+        "scenarios": {s.key: _describe(s) for s in scenarios},
+        "rounds": [r.as_dict() for r in results],
+        "medians": median,
+        "comparisons": compared,
+        "targets": report.targets(compared),
+        "problems": report.problems(results),
+    }
+
+
+def _parameters(rounds: int, duration_s: int) -> dict[str, Any]:
+    return {
+        "rounds": rounds,
+        "duration_s": duration_s,
+        "warm_up_s": WARM_UP_S,
+        "wrk_threads": 1,
+        "connections": {"latency": LATENCY_CONNECTIONS, "saturation": SATURATION_CONNECTIONS},
+        "cores": {"wrk": WRK_CORE, "servers": SERVER_CORE},
+        "gateway_log_level": LOG_LEVEL,
+        "notes": list(NOTES),
+    }
+
+
+def _describe(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "title": scenario.title,
+        "url": scenario.url,
+        "cpu_accounting": {
+            label: [s.name for s in group] for label, group in scenario.cpu_groups.items()
+        },
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

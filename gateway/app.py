@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,10 +27,10 @@ from gateway.registry.discovery import discover_apis
 from gateway.registry.mounting import mount_apis
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
+from gateway.upstream import create_upstream_client
 
 _log = logging.getLogger("atrium.startup")
 BOOTSTRAP_WAIT_S = 3.0  # then serve anyway; /readyz reports the database
-UPSTREAM_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
 
 
 async def _bootstrap(engine: AsyncEngine, keys: KeyStore) -> None:
@@ -59,7 +58,7 @@ def _lifespan(settings: GatewaySettings):  # type: ignore[no-untyped-def]
             if settings.redis_url
             else None
         )
-        upstream = httpx.AsyncClient(limits=UPSTREAM_LIMITS, follow_redirects=False)
+        upstream = create_upstream_client(settings.upstream_transport)
         keys = KeyStore(engine, ttl_s=settings.key_cache_ttl_s)
         bootstrapping = asyncio.create_task(_bootstrap(engine, keys))
         await asyncio.wait({bootstrapping}, timeout=BOOTSTRAP_WAIT_S)

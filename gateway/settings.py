@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gateway.upstream import UpstreamTransport
+
 
 class Profile(StrEnum):
     """Embedded runs on one machine with no services; production uses PostgreSQL and Redis."""
@@ -34,6 +36,7 @@ class GatewaySettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    upstream_transport: UpstreamTransport = "aiohttp"
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     readiness_timeout_s: float = Field(default=1.0, gt=0)
     issuer: str | None = Field(

@@ -17,6 +17,7 @@ from contracts.problems import ProblemError
 from contracts.registry import RemoteTarget
 from gateway.problems import send_problem
 from gateway.request_context import current_request
+from gateway.upstream import timed_out
 
 _log = logging.getLogger("atrium.proxy")
 
@@ -69,10 +70,12 @@ class RemoteProxy:
         )
         try:
             response = await client.send(request, stream=True)
-        except httpx.TimeoutException:
-            await send_problem(send, ProblemError("upstream-timeout", "The upstream timed out."))
-            return
         except httpx.TransportError as exc:
+            if timed_out(exc):
+                await send_problem(
+                    send, ProblemError("upstream-timeout", "The upstream timed out.")
+                )
+                return
             _log.warning(
                 "upstream unreachable", extra={"upstream": self.base_url, "error": repr(exc)}
             )

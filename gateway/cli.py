@@ -12,26 +12,51 @@ import uvicorn
 from pydantic import ValidationError
 
 from gateway.app import create_app
+from gateway.cli_oauth import add_commands
+from gateway.database import create_engine, create_schema
 from gateway.logs import configure_logging
-from gateway.settings import GatewaySettings
+from gateway.oauth.clients import IssuedCredential, ensure_demo_client
+from gateway.registry.catalog import Catalog
+from gateway.settings import GatewaySettings, Profile
 
 
-def _banner(settings: GatewaySettings, catalog_size: int) -> str:
+def _banner(settings: GatewaySettings, catalog_size: int, demo: IssuedCredential | None) -> str:
     base = settings.base_url()
-    return "\n".join(
-        [
-            f"Atrium gateway ({settings.profile} profile) is serving {catalog_size} API(s):",
-            f"  catalog   {base}/catalog",
-            f"  docs      {base}/docs",
-            f"  health    {base}/livez  {base}/readyz",
-            f"  data      {settings.data_dir.resolve()}",
+    lines = [
+        f"Atrium gateway ({settings.profile} profile) is serving {catalog_size} API(s):",
+        f"  catalog   {base}/catalog",
+        f"  docs      {base}/docs",
+        f"  health    {base}/livez  {base}/readyz",
+        f"  token     {base}/oauth/token",
+        f"  data      {settings.data_dir.resolve()}",
+    ]
+    if demo is not None:
+        lines += [
             "",
+            "Demo client (embedded profile; a new secret at every start):",
+            f"  client_id     {demo.client_id}",
+            f"  client_secret {demo.client_secret}",
+            f"  curl -s -u {demo.client_id}:{demo.client_secret} "
+            f"-d grant_type=client_credentials {base}/oauth/token",
         ]
-    )
+    return "\n".join([*lines, ""])
+
+
+async def _demo_client(settings: GatewaySettings, catalog: Catalog) -> IssuedCredential | None:
+    if settings.profile is not Profile.EMBEDDED:
+        return None
+    scopes = sorted({s for api in catalog.apis for v in api.versions for s in v.scopes})
+    engine = create_engine(settings)
+    try:
+        await create_schema(engine)
+        return await ensure_demo_client(engine, scopes=scopes)
+    finally:
+        await engine.dispose()
 
 
 async def _serve(settings: GatewaySettings) -> None:
     app = create_app(settings)
+    demo = await _demo_client(settings, app.state.catalog)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -48,7 +73,7 @@ async def _serve(settings: GatewaySettings) -> None:
             if server.should_exit:
                 return
             await asyncio.sleep(0.05)
-        sys.stdout.write(_banner(settings, len(app.state.catalog.apis)))
+        sys.stdout.write(_banner(settings, len(app.state.catalog.apis), demo))
         sys.stdout.flush()
 
     announcer = asyncio.create_task(announce())
@@ -114,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument("--out", default="openapi", help="output folder (default openapi/)")
     spec.add_argument("--scratch", default="var/openapi-scratch", help="scratch data folder")
     spec.set_defaults(handler=write_openapi)
+    add_commands(commands, load_settings)
     return parser
 
 

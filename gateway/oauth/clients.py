@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.oauth.tables import oauth_clients
 
+DEMO_CLIENT_ID = "demo"
 TOKEN_AUTH_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
 
 
@@ -150,3 +151,20 @@ async def disable_client(engine: AsyncEngine, client_id: str) -> bool:
             .values(disabled=True)
         )
     return bool(result.rowcount)
+
+
+async def ensure_demo_client(engine: AsyncEngine, *, scopes: list[str]) -> IssuedCredential:
+    """The embedded profile's demo client with every known scope and a fresh secret."""
+    if await get_client(engine, DEMO_CLIENT_ID) is None:
+        return await create_client(
+            engine, name="Demo (embedded profile)", scopes=scopes, client_id=DEMO_CLIENT_ID
+        )
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(oauth_clients)
+            .where(oauth_clients.c.client_id == DEMO_CLIENT_ID)
+            .values(scopes=sorted(set(scopes)), disabled=False)
+        )
+    issued = await rotate_secret(engine, DEMO_CLIENT_ID)
+    assert issued is not None
+    return issued

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidScopeError
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -49,7 +49,7 @@ class _FormPayload(OAuth2Payload):  # type: ignore[misc]
 
 
 class _TokenRequest(OAuth2Request):  # type: ignore[misc]
-    def __init__(self, uri: str, headers: dict[str, str], form: FormData) -> None:
+    def __init__(self, uri: str, headers: Headers, form: FormData) -> None:
         super().__init__(method="POST", uri=uri, headers=headers)
         self.payload = _FormPayload(form)
         self._form = form
@@ -100,7 +100,8 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         """No signal receivers."""
 
-    def _generate(self, *, client: OAuthClient, scope: str, **_: Any) -> dict[str, Any]:
+    def _generate(self, *, client: OAuthClient, scope: str | None, **_: Any) -> dict[str, Any]:
+        scope = scope or ""
         extra = {"tier": client.tier}
         if client.partner_id:
             extra["partner_id"] = client.partner_id
@@ -174,6 +175,6 @@ def token_response(
     server = _Server(client, key, settings)
     uri = settings.token_issuer().rstrip("/") + TOKEN_PATH
     response: Response = server.create_token_response(
-        _TokenRequest(uri, dict(request.headers), form)
+        _TokenRequest(uri, request.headers, form)  # case-insensitive: authlib asks "Authorization"
     )
     return response

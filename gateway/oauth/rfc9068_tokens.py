@@ -140,7 +140,7 @@ async def verify_access_token(
         issuer=issuer,
         subject=str(claims["sub"]),
         client_id=str(claims["client_id"]),
-        scopes=frozenset(str(claims.get("scope", "")).split()),
+        scopes=frozenset(str(claims.get("scope") or "").split()),
         jti=str(claims["jti"]),
         expires_at=int(claims["exp"]),
         partner_id=claims.get("partner_id"),

@@ -50,6 +50,8 @@ def test_serve_from_any_directory_on_the_embedded_profile(tmp_path: Path) -> Non
     assert process.returncode == 130, err  # stopped by Ctrl-C after a graceful shutdown
     assert f"{base}/catalog" in out
     assert f"{base}/docs" in out
+    assert "client_id     demo" in out
+    assert f"{base}/oauth/token" in out
     log_lines = [line for line in err.splitlines() if line.startswith("{")]
     assert any('"logger":"atrium.access"' in line for line in log_lines)
     assert "Traceback" not in err
@@ -78,3 +80,52 @@ def test_bad_setting_is_reported_clearly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "ATRIUM_PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATRIUM_")}
+    return subprocess.run(
+        [str(ATRIUM), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_clients_create_list_rotate_disable(tmp_path: Path) -> None:
+    created = run_cli(
+        tmp_path,
+        "clients",
+        "create",
+        "--name",
+        "Acme portal",
+        "--scope",
+        "psa.projects:read",
+        "--partner",
+        "cust-7",
+    )
+    assert created.returncode == 0, created.stderr
+    client_id = created.stdout.split()[1]
+    first_secret = created.stdout.split()[3]
+    listed = run_cli(tmp_path, "clients", "list").stdout
+    assert client_id in listed
+    assert "partner=cust-7" in listed
+    assert "psa.projects:read" in listed
+    assert first_secret not in listed
+    rotated = run_cli(tmp_path, "clients", "rotate-secret", client_id)
+    assert rotated.returncode == 0
+    assert rotated.stdout.split()[1] != first_secret
+    assert run_cli(tmp_path, "clients", "disable", client_id).returncode == 0
+    assert f"{client_id}  disabled" in run_cli(tmp_path, "clients", "list").stdout
+    assert run_cli(tmp_path, "clients", "disable", "cl_nobody").returncode == 1
+
+
+def test_keys_rotate_then_retire_previous(tmp_path: Path) -> None:
+    first = run_cli(tmp_path, "keys", "rotate").stdout.split()[2].rstrip(";")
+    second = run_cli(tmp_path, "keys", "rotate")
+    assert second.returncode == 0
+    assert run_cli(tmp_path, "keys", "retire", first).returncode == 0
+    assert run_cli(tmp_path, "keys", "retire", first).returncode == 1

@@ -101,7 +101,8 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
         """No signal receivers."""
 
     def _generate(self, *, client: OAuthClient, scope: str | None, **_: Any) -> dict[str, Any]:
-        scope = scope or ""
+        # authlib hands over the raw requested scope; none requested means all granted.
+        scope = client.get_allowed_scope(scope)
         extra = {"tier": client.tier}
         if client.partner_id:
             extra["partner_id"] = client.partner_id

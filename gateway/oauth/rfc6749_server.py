@@ -8,12 +8,9 @@ that state out of shared globals.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections import defaultdict
 from typing import Any
-from urllib.parse import unquote
 
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Payload, OAuth2Request
 from authlib.oauth2.rfc6749.errors import InvalidScopeError
@@ -149,20 +146,6 @@ def _with_problem_fields(status: int, body: dict[str, Any]) -> dict[str, Any]:
         "instance": current_request_id(),
         **body,
     }
-
-
-def claimed_client_id(request: Request, form: FormData) -> str | None:
-    """The client id the request authenticates as (Basic header first, then the form)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(value, validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return unquote(decoded.partition(":")[0]) or None
-    client_id = form.get("client_id")
-    return str(client_id) if client_id else None
 
 
 def token_response(

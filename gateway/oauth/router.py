@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from contracts.problems import ProblemError
 from gateway.oauth.clients import OAuthClient, get_client
-from gateway.oauth.rfc6749_server import TOKEN_PATH, claimed_client_id, token_response
+from gateway.oauth.rfc6749_server import TOKEN_PATH, token_response
 from gateway.oauth.rfc6750_bearer import verify
 from gateway.state import StateDep
 
@@ -123,8 +123,8 @@ async def authenticate_client(state: StateDep, request: Request, form: FormData)
 async def issue_token(request: Request, state: StateDep) -> Response:
     """Exchange client credentials for a JWT access token (RFC 6749 §4.4, RFC 9068)."""
     form = await read_form(request)
-    client_id = claimed_client_id(request, form)
-    client = await get_client(state["db"], client_id) if client_id else None
+    credentials = _credentials(request, form)
+    client = await get_client(state["db"], credentials[0]) if credentials else None
     response = token_response(
         request, form, client, await state["keys"].active(), state["settings"]
     )

@@ -101,8 +101,9 @@ class RemoteProxy:
 
     def _headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         headers = [(k, v) for k, v in end_to_end(scope["headers"]) if k not in _REPLACED]
-        if _content_length(scope) is not None:
-            headers.append((b"content-length", str(_content_length(scope)).encode()))
+        length = _content_length(scope)
+        if length is not None:
+            headers.append((b"content-length", str(length).encode()))
         ctx = current_request.get()
         if ctx is not None:
             headers.append((b"traceparent", ctx.trace.traceparent.encode()))

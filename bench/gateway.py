@@ -44,11 +44,12 @@ def gateway_command(port: int) -> list[str]:
     return [str(atrium), "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def gateway_env(plugins: Path) -> dict[str, str]:
+def gateway_env(plugins: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
     # Inherited ATRIUM_* settings (a production profile, say) would change what is
     # measured, so only the ones set here apply.
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATRIUM_")}
     # WARNING hides the per-request INFO access line: we measure the proxy path.
     env["ATRIUM_LOG_LEVEL"] = LOG_LEVEL
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugins), env.get("PYTHONPATH")]))
+    env.update(settings or {})
     return env

@@ -1,6 +1,6 @@
-"""`python -m bench.run`: D (direct), N (nginx proxy) and G (Atrium) on loopback, interleaved.
+"""`python -m bench.run`: D (direct), N (nginx), G (Atrium) and G+ (every policy on), interleaved.
 
-Each round runs, for D, N and G in turn, wrk at concurrency 1 (latency) and at 64
+Each round runs, for D, N, G and G+ in turn, wrk at concurrency 1 (latency) and at 64
 (saturation, with the servers' CPU time per request). The figures are medians over
 rounds; see bench/results/latest.json for every raw number.
 """
@@ -13,12 +13,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import report
+from bench import gateway_plus, report
 from bench.errors import BenchError
 from bench.gateway import LOG_LEVEL, PROXIED_PATH, gateway_command, gateway_env, write_plugin
 from bench.machine import REQUIRED_CORES, machine_info, usable_cores
@@ -47,6 +48,11 @@ NOTES = (
     "nginx keepalive_requests is raised so no scenario reconnects every 1000 requests.",
     "CPU us/request: utime+stime from /proc (clock-tick resolution) over the c=64 run, "
     "divided by the requests wrk completed. 'with_upstream' adds the upstream nginx.",
+    "G is bare: its proxied path is public (no token), it has no Redis (rate limit counted "
+    "in memory) and logs at WARNING.",
+    "G+ has every policy on: JWT verification, a generous Redis moving-window rate limit "
+    "(private redis-server on the server core; its CPU is not counted), a POST with a new "
+    "Idempotency-Key per request (claimed and stored in SQLite), and the INFO access log.",
 )
 
 
@@ -111,8 +117,8 @@ def _start_servers(stack: ExitStack) -> list[Scenario]:
     """Upstream, nginx proxy and Atrium, each answering; stopped when `stack` closes."""
     # Registered first, so it is removed after every server has stopped.
     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atrium-bench-")))
-    upstream_port, proxy_port, gateway_port = free_ports(3)
-    print("starting upstream nginx, nginx proxy and Atrium ...", flush=True)
+    upstream_port, proxy_port, gateway_port, plus_port, redis_port = free_ports(5)
+    print("starting upstream nginx, nginx proxy, Redis and Atrium (G, G+) ...", flush=True)
     upstream = stack.enter_context(
         _nginx("upstream nginx", tmp / "upstream", upstream_port, upstream_config)
     )
@@ -124,7 +130,21 @@ def _start_servers(stack: ExitStack) -> list[Scenario]:
             lambda prefix, port: proxy_config(prefix, port, upstream_port),
         )
     )
-    gateway = stack.enter_context(_gateway(tmp, gateway_port, upstream_port))
+    plugins = write_plugin(tmp, upstream_port)
+    bare = {"ATRIUM_POLICY_DIR": str(gateway_plus.write_policies(tmp, public_proxy=True))}
+    gateway = stack.enter_context(_gateway(tmp, "gateway", gateway_port, plugins, bare))
+    redis_url = stack.enter_context(gateway_plus.redis_server(SERVER_CORE, redis_port))
+    plus_settings = {
+        "ATRIUM_POLICY_DIR": str(gateway_plus.write_policies(tmp, public_proxy=False)),
+        "ATRIUM_REDIS_URL": redis_url,
+        "ATRIUM_LOG_LEVEL": "INFO",
+        "ATRIUM_ACCESS_TOKEN_TTL_S": "900",
+    }
+    plus = stack.enter_context(_gateway(tmp, "gateway-plus", plus_port, plugins, plus_settings))
+    token = gateway_plus.issue_token(
+        _atrium(), gateway_env(plugins, plus_settings), tmp / "gateway-plus", plus_port
+    )
+    script = gateway_plus.wrk_script(tmp, token)
     scenarios = [
         _scenario("D", "direct", upstream, UPSTREAM_PATH, serving=(upstream,)),
         _scenario("N", "nginx proxy", proxy, UPSTREAM_PATH, serving=(proxy,), upstream=upstream),
@@ -132,7 +152,13 @@ def _start_servers(stack: ExitStack) -> list[Scenario]:
     ]
     for scenario in scenarios:
         _verify(scenario)
-    return scenarios
+    status, body = gateway_plus.verify_post(plus_port, PROXIED_PATH, token)
+    if status != 200 or body != UPSTREAM_BODY.encode():
+        raise BenchError(f"G+ POST {PROXIED_PATH} answered {status} {body[:200]!r}")
+    plus_scenario = _scenario(
+        "G+", "Atrium, all policies", plus, PROXIED_PATH, serving=(plus,), upstream=upstream
+    )
+    return [*scenarios, replace(plus_scenario, wrk_args=("-s", str(script)))]
 
 
 def _nginx(
@@ -149,21 +175,26 @@ def _nginx(
     )
 
 
-def _gateway(tmp: Path, port: int, upstream_port: int) -> AbstractContextManager[Server]:
-    plugins = write_plugin(tmp, upstream_port)
+def _gateway(
+    tmp: Path, name: str, port: int, plugins: Path, settings: dict[str, str]
+) -> AbstractContextManager[Server]:
     # Atrium keeps its data in ./var: give it a throwaway working directory.
-    cwd = tmp / "gateway"
+    cwd = tmp / name
     cwd.mkdir()
     return running(
-        "Atrium gateway",
+        f"Atrium {name}",
         gateway_command(port),
         core=SERVER_CORE,
         port=port,
         ready_path="/livez",
-        log_path=tmp / "gateway.log",
+        log_path=tmp / f"{name}.log",
         cwd=cwd,
-        env=gateway_env(plugins),
+        env=gateway_env(plugins, settings),
     )
+
+
+def _atrium() -> Path:
+    return Path(gateway_command(0)[0])
 
 
 def _scenario(

@@ -25,6 +25,7 @@ class Scenario:
     server: Server
     path: str
     cpu_groups: Mapping[str, tuple[Server, ...]]
+    wrk_args: tuple[str, ...] = ()  # e.g. ("-s", "script.lua") for G+'s keyed POSTs
 
     @property
     def url(self) -> str:
@@ -51,17 +52,31 @@ class RoundResult:
 
 def warm_up(scenario: Scenario) -> None:
     # Fills connection pools and caches (and lets uvicorn's code paths get hot).
-    run_wrk(scenario.url, connections=SATURATION_CONNECTIONS, duration_s=WARM_UP_S, latency=False)
+    run_wrk(
+        scenario.url,
+        connections=SATURATION_CONNECTIONS,
+        duration_s=WARM_UP_S,
+        latency=False,
+        extra=scenario.wrk_args,
+    )
 
 
 def measure(scenario: Scenario, round_no: int, duration_s: int) -> RoundResult:
     latency = run_wrk(
-        scenario.url, connections=LATENCY_CONNECTIONS, duration_s=duration_s, latency=True
+        scenario.url,
+        connections=LATENCY_CONNECTIONS,
+        duration_s=duration_s,
+        latency=True,
+        extra=scenario.wrk_args,
     )
     servers = {s.pid: s for group in scenario.cpu_groups.values() for s in group}
     before = {pid: tree_cpu_s(pid) for pid in servers}
     saturation = run_wrk(
-        scenario.url, connections=SATURATION_CONNECTIONS, duration_s=duration_s, latency=False
+        scenario.url,
+        connections=SATURATION_CONNECTIONS,
+        duration_s=duration_s,
+        latency=False,
+        extra=scenario.wrk_args,
     )
     used = {pid: tree_cpu_s(pid) - before[pid] for pid in servers}
     cpu_us = {

@@ -1,4 +1,4 @@
-"""Make sure wrk, nginx and taskset are present, and say which versions ran."""
+"""Make sure wrk, nginx, redis-server and taskset are present, and say which versions ran."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import subprocess
 
 from bench.errors import BenchError
 
-APT_PACKAGES = ("wrk", "nginx")
+APT_PACKAGES = ("wrk", "nginx", "redis-server")
 _APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
 
 
 def ensure_tools() -> None:
-    """Install wrk and nginx from Debian when either is missing; require taskset."""
+    """Install wrk, nginx and redis-server from Debian when missing; require taskset."""
     if shutil.which("taskset") is None:
         raise BenchError("taskset (util-linux) is required to pin processes to cores")
     if all(shutil.which(tool) for tool in APT_PACKAGES):

@@ -12,7 +12,14 @@ WRK_CORE = 0
 _GRACE_S = 15
 
 
-def run_wrk(url: str, *, connections: int, duration_s: int, latency: bool) -> WrkResult:
+def run_wrk(
+    url: str,
+    *,
+    connections: int,
+    duration_s: int,
+    latency: bool,
+    extra: tuple[str, ...] = (),
+) -> WrkResult:
     command = [
         "taskset",
         "-c",
@@ -22,6 +29,7 @@ def run_wrk(url: str, *, connections: int, duration_s: int, latency: bool) -> Wr
         f"-c{connections}",
         f"-d{duration_s}s",
         *(["--latency"] if latency else []),
+        *extra,
         url,
     ]
     try:

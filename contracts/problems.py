@@ -38,23 +38,54 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("malformed-request", 400, "The request is malformed"),
         ProblemType("invalid-token", 401, "Missing or invalid access token"),
         ProblemType("insufficient-scope", 403, "Insufficient scope"),
+        ProblemType("no-scope-policy", 403, "The operation has no scope policy"),
         ProblemType("not-found", 404, "Resource not found"),
         ProblemType("method-not-allowed", 405, "Method not allowed"),
         ProblemType("not-acceptable", 406, "Not acceptable"),
+        ProblemType("invalid-cursor", 400, "The pagination cursor is not valid"),
+        ProblemType("invalid-idempotency-key", 400, "The Idempotency-Key header is malformed"),
         ProblemType("conflict", 409, "Conflict"),
+        ProblemType("period-closed", 409, "The accounting period is closed"),
+        ProblemType("idempotency-key-in-use", 409, "A request with this key is in progress"),
+        ProblemType("not-system-of-record", 409, "This API does not own the attribute"),
         ProblemType("gone", 410, "Gone"),
         ProblemType("payload-too-large", 413, "Payload too large"),
         ProblemType("unsupported-media-type", 415, "Unsupported media type"),
         ProblemType("validation-failed", 422, "Request validation failed"),
+        ProblemType("idempotency-key-reused", 422, "The key was used with another payload"),
         ProblemType("rate-limited", 429, "Too many requests"),
+        ProblemType("request-header-fields-too-large", 431, "Request header fields too large"),
         ProblemType("internal-error", 500, "Internal server error"),
         ProblemType("upstream-unavailable", 502, "Upstream service unavailable"),
+        ProblemType("upstream-misconfigured", 502, "Upstream rejected our credentials"),
+        ProblemType("upstream-schema-drift", 502, "Upstream answered in an unexpected shape"),
+        ProblemType("upstream-busy", 503, "Upstream service is rate limiting or failing"),
         ProblemType("service-unavailable", 503, "Service unavailable"),
         ProblemType("upstream-timeout", 504, "Upstream service timed out"),
     )
 }
 
-_STATUS_CODES: dict[int, str] = {p.status: p.code for p in PROBLEM_TYPES.values()}
+# The code a bare HTTP status maps to: the generic one, never a more specific sibling.
+_GENERIC_CODES = (
+    "malformed-request",
+    "invalid-token",
+    "insufficient-scope",
+    "not-found",
+    "method-not-allowed",
+    "not-acceptable",
+    "conflict",
+    "gone",
+    "payload-too-large",
+    "unsupported-media-type",
+    "validation-failed",
+    "rate-limited",
+    "request-header-fields-too-large",
+    "internal-error",
+    "upstream-unavailable",
+    "service-unavailable",
+    "upstream-timeout",
+)
+_STATUS_CODES: dict[int, str] = {PROBLEM_TYPES[c].status: c for c in _GENERIC_CODES}
 
 
 def problem_type_for_status(status: int) -> ProblemType:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
@@ -27,6 +30,16 @@ class RemoteTarget(BaseModel):
     read_timeout_s: float = Field(default=30.0, gt=0)
 
 
+@dataclass(frozen=True, slots=True)
+class RuntimeContext:
+    """What the gateway hands a version's runtime: its environment and shared services."""
+
+    environ: Mapping[str, str]
+    redis_url: str | None
+    policy_dir: Path
+    data_dir: Path
+
+
 class ApiVersion(BaseModel):
     """One mounted version of an API: in-process router or remote target."""
 
@@ -39,6 +52,11 @@ class ApiVersion(BaseModel):
         description="Import path 'package.module:attribute' of the version's APIRouter.",
     )
     remote: RemoteTarget | None = None
+    runtime: str | None = Field(
+        default=None,
+        description="Import path of `runtime(ctx: RuntimeContext)`, an async context manager "
+        "yielding the version's long-lived service (connectors, pools); in-process versions only.",
+    )
     scopes: tuple[str, ...] = ()
     deprecated_at: datetime | None = None
     sunset_at: datetime | None = None
@@ -47,6 +65,8 @@ class ApiVersion(BaseModel):
     def _one_target(self) -> ApiVersion:
         if (self.app is None) == (self.remote is None):
             raise ValueError("a version needs exactly one of 'app' or 'remote'")
+        if self.runtime is not None and self.app is None:
+            raise ValueError("'runtime' belongs to in-process versions")
         if self.lifecycle is Lifecycle.DEPRECATED and self.deprecated_at is None:
             raise ValueError("a deprecated version needs 'deprecated_at'")
         return self

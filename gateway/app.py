@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -14,17 +14,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway import health
 from gateway.database import create_engine, create_schema
+from gateway.edge.idempotency_store import create_idempotency_store
+from gateway.edge.rate_limiter import create_rate_limiter
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.errors import UnhandledErrorMiddleware
+from gateway.middleware.header_limit import HeaderLimitMiddleware
 from gateway.middleware.request_context import RequestContextMiddleware
 from gateway.oauth import router as oauth
-from gateway.oauth.denylist import Denylist
+from gateway.oauth.denylist import create_denylist
 from gateway.oauth.keys import KeyStore
+from gateway.oauth.trusted_issuers import TrustedIssuers
 from gateway.openapi_problems import install_problem_openapi
+from gateway.policy.scopes import load_scope_policy
 from gateway.problems import install_problem_handlers
 from gateway.registry import catalog
 from gateway.registry.discovery import discover_apis
-from gateway.registry.mounting import mount_apis
+from gateway.registry.mounting import MountedVersion, mount_apis
+from gateway.registry.runtimes import running_services, runtime_context
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState
 from gateway.upstream import create_upstream_client
@@ -49,7 +55,7 @@ async def _bootstrap(engine: AsyncEngine, keys: KeyStore) -> None:
             await asyncio.sleep(2)
 
 
-def _lifespan(settings: GatewaySettings):  # type: ignore[no-untyped-def]
+def _lifespan(settings: GatewaySettings, mounted: list[MountedVersion]):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[GatewayState]:
         engine = create_engine(settings)
@@ -60,19 +66,30 @@ def _lifespan(settings: GatewaySettings):  # type: ignore[no-untyped-def]
         )
         upstream = create_upstream_client(settings.upstream_transport)
         keys = KeyStore(engine, ttl_s=settings.key_cache_ttl_s)
+        idempotency = create_idempotency_store(settings, engine)
         bootstrapping = asyncio.create_task(_bootstrap(engine, keys))
         await asyncio.wait({bootstrapping}, timeout=BOOTSTRAP_WAIT_S)
+        stack = AsyncExitStack()
         try:
+            services = await stack.enter_async_context(
+                running_services(mounted, runtime_context(settings))
+            )
             yield GatewayState(
                 settings=settings,
                 db=engine,
                 redis=redis,
                 upstream_http=upstream,
                 keys=keys,
-                denylist=Denylist(engine, redis),
+                denylist=create_denylist(settings, engine, redis),
+                trusted_issuers=TrustedIssuers(settings, upstream),
+                rate_limiter=create_rate_limiter(settings, redis),
+                idempotency=idempotency,
+                apis=services,
             )
         finally:
+            await stack.aclose()
             bootstrapping.cancel()
+            await idempotency.aclose()
             await upstream.aclose()
             if redis is not None:
                 await redis.aclose()
@@ -89,7 +106,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         version="1",
         description="The gateway's own endpoints: catalog and health. "
         "Each API version serves its own document under its prefix.",
-        lifespan=_lifespan(settings),
         docs_url="/docs",
         redoc_url=None,
     )
@@ -98,9 +114,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(catalog.router)
     app.include_router(oauth.router)
-    mounted = mount_apis(app, discover_apis())
+    app.state.scope_policy = scopes = load_scope_policy(settings.policy_dir)
+    mounted = mount_apis(app, discover_apis(), scopes)
+    app.router.lifespan_context = _lifespan(settings, mounted)
     app.state.catalog = catalog.build_catalog(mounted)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeaderLimitMiddleware, max_bytes=settings.max_header_bytes)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

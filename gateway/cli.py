@@ -13,10 +13,10 @@ from pydantic import ValidationError
 
 from gateway.app import create_app
 from gateway.cli_oauth import add_commands
+from gateway.cli_sandboxes import add_sandbox_command, sandboxes_for
 from gateway.database import create_engine, create_schema
 from gateway.logs import configure_logging
 from gateway.oauth.clients import IssuedCredential, ensure_demo_client
-from gateway.registry.catalog import Catalog
 from gateway.settings import GatewaySettings, Profile
 
 
@@ -42,10 +42,10 @@ def _banner(settings: GatewaySettings, catalog_size: int, demo: IssuedCredential
     return "\n".join([*lines, ""])
 
 
-async def _demo_client(settings: GatewaySettings, catalog: Catalog) -> IssuedCredential | None:
+async def _demo_client(settings: GatewaySettings, scopes: list[str]) -> IssuedCredential | None:
+    """The embedded profile's demo client, holding every scope of the catalogue."""
     if settings.profile is not Profile.EMBEDDED:
         return None
-    scopes = sorted({s for api in catalog.apis for v in api.versions for s in v.scopes})
     engine = create_engine(settings)
     try:
         await create_schema(engine)
@@ -56,7 +56,7 @@ async def _demo_client(settings: GatewaySettings, catalog: Catalog) -> IssuedCre
 
 async def _serve(settings: GatewaySettings) -> None:
     app = create_app(settings)
-    demo = await _demo_client(settings, app.state.catalog)
+    demo = await _demo_client(settings, sorted(app.state.scope_policy.scopes))
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -105,7 +105,7 @@ def serve(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     configure_logging(settings.log_level)
     try:
-        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        with sandboxes_for(settings), asyncio.Runner(loop_factory=_loop_factory()) as runner:
             runner.run(_serve(settings))
     except KeyboardInterrupt:
         # uvicorn shuts down gracefully, then re-raises the signal; Ctrl-C is a normal stop.
@@ -140,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     spec.add_argument("--scratch", default="var/openapi-scratch", help="scratch data folder")
     spec.set_defaults(handler=write_openapi)
     add_commands(commands, load_settings)
+    add_sandbox_command(commands, load_settings)
     return parser
 
 

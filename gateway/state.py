@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict, cast
+from typing import Annotated, Any, TypedDict, cast
 
 import httpx
 from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.edge.idempotency_store import IdempotencyStore
+from gateway.edge.rate_limiter import RateLimiter
 from gateway.oauth.denylist import Denylist
 from gateway.oauth.keys import KeyStore
+from gateway.oauth.trusted_issuers import TrustedIssuers
 from gateway.settings import GatewaySettings
 
 
@@ -23,6 +26,10 @@ class GatewayState(TypedDict):
     upstream_http: httpx.AsyncClient
     keys: KeyStore
     denylist: Denylist
+    trusted_issuers: TrustedIssuers
+    rate_limiter: RateLimiter
+    idempotency: IdempotencyStore
+    apis: dict[str, Any]
 
 
 def get_state(request: Request) -> GatewayState:

@@ -9,6 +9,7 @@ that state out of shared globals.
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from typing import Any
 
@@ -27,6 +28,9 @@ from gateway.request_context import current_request_id
 from gateway.settings import GatewaySettings
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105  (a path, not a secret)
+
+# authlib logs every issued token at DEBUG; tokens are never logged, whatever the level.
+logging.getLogger("authlib").setLevel(logging.INFO)
 
 
 class _FormPayload(OAuth2Payload):  # type: ignore[misc]

@@ -11,8 +11,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from contracts.problems import ProblemError
-from gateway.oauth.keys import SigningKey
-from gateway.oauth.rfc9068_tokens import InvalidTokenError, Principal, verify_access_token
+from gateway.oauth.rfc9068_tokens import (
+    InvalidTokenError,
+    Principal,
+    TrustedKey,
+    verify_access_token,
+)
 from gateway.state import GatewayState, get_state
 
 REALM = "atrium"
@@ -61,26 +65,29 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def verify(state: GatewayState, token: str) -> Principal:
-    """Verify a token against the keys of every issuer we trust and the denylist."""
+async def verify(state: GatewayState, token: str, *, check_revocation: bool = True) -> Principal:
+    """Verify a token against every trusted issuer's keys and, unless told not to, the denylist.
+
+    While Redis is unavailable the denylist's fail mode decides (closed: a 503 problem).
+    """
     settings = state["settings"]
 
-    async def lookup(issuer: str, kid: str) -> SigningKey | None:
-        if issuer == settings.token_issuer():
-            return await state["keys"].lookup(kid)
-        return None
+    async def lookup(issuer: str, kid: str) -> TrustedKey | None:
+        if issuer != settings.token_issuer():
+            return await state["trusted_issuers"].lookup(issuer, kid)
+        key = await state["keys"].lookup(kid)
+        return TrustedKey(key.kid, key.alg, key.key, settings.audience) if key else None
 
     try:
         principal = await verify_access_token(
             token,
             lookup=lookup,
-            audience=settings.audience,
             leeway_s=settings.token_leeway_s,
             max_bytes=settings.max_token_bytes,
         )
     except InvalidTokenError as exc:
         raise unauthorized(str(exc)) from None
-    if await state["denylist"].is_revoked(principal.jti):
+    if check_revocation and await state["denylist"].is_revoked(principal.jti):
         raise unauthorized("The token has been revoked.")
     return principal
 

@@ -3,7 +3,9 @@
 Verification follows RFC 8725: the key is chosen by (issuer, kid) from keys we
 already trust, the algorithm is pinned to that key, header-borne keys and key
 URLs (`jku`, `x5u`, `jwk`, `x5c`) are refused without being fetched, and
-`typ` must say `at+jwt` so an ID token cannot pass as an access token.
+`typ` must say `at+jwt` so an ID token cannot pass as an access token. Tokens of
+trusted external issuers pass the same checks; only where the client id and the
+scopes are read from differs (`client_id`/`azp`/`sub`, `scope`/`scp`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, RSAKey
 from joserfc.jwt import JWTClaimsRegistry
 
 from gateway.oauth.keys import SigningKey
@@ -103,14 +106,24 @@ def peek(token: str, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return header, claims
 
 
-KeyLookup = Callable[[str, str], Awaitable[SigningKey | None]]
+@dataclass(frozen=True, slots=True)
+class TrustedKey:
+    """A key a token may be verified with, and the rules of the issuer that owns it."""
+
+    kid: str
+    alg: str
+    key: RSAKey | ECKey
+    audience: str
+    external: bool = False  # an external IdP's: client id and scopes may use other claims
+
+
+KeyLookup = Callable[[str, str], Awaitable[TrustedKey | None]]
 
 
 async def verify_access_token(
     token: str,
     *,
     lookup: KeyLookup,
-    audience: str,
     leeway_s: int,
     max_bytes: int,
 ) -> Principal:
@@ -127,22 +140,51 @@ async def verify_access_token(
         JWTClaimsRegistry(
             leeway=leeway_s,
             iss={"essential": True, "value": issuer},
-            aud={"essential": True, "value": audience},
+            aud={"essential": True, "value": key.audience},
             exp={"essential": True},
             iat={"essential": True},
             sub={"essential": True},
             jti={"essential": True},
-            client_id={"essential": True},
+            client_id={"essential": not key.external},
         ).validate(claims)
     except JoseError as exc:
         raise InvalidTokenError(f"The token was rejected ({exc.error}).") from exc
+    return _principal(issuer, claims, external=key.external)
+
+
+def _text(claims: dict[str, Any], *names: str) -> str:
+    """The first of `names` present in `claims`, which must be a non-empty string."""
+    for name in names:
+        if name in claims:
+            value = claims[name]
+            if not isinstance(value, str) or not value:
+                raise InvalidTokenError(f"The token's {name} claim is not a string.")
+            return value
+    raise InvalidTokenError(f"The token has no {names[0]} claim.")
+
+
+def _scopes(claims: dict[str, Any]) -> frozenset[str]:
+    """`scope` (space-separated, RFC 9068) or `scp` (a list, or space-separated)."""
+    value = claims.get("scope", claims.get("scp", ""))
+    if isinstance(value, str):
+        return frozenset(value.split())
+    if isinstance(value, list) and all(isinstance(s, str) for s in value):
+        return frozenset(value)
+    raise InvalidTokenError("The token's scope claim is malformed.")
+
+
+def _principal(issuer: str, claims: dict[str, Any], *, external: bool) -> Principal:
+    partner = claims.get("partner_id")
     return Principal(
         issuer=issuer,
-        subject=str(claims["sub"]),
-        client_id=str(claims["client_id"]),
-        scopes=frozenset(str(claims.get("scope") or "").split()),
-        jti=str(claims["jti"]),
+        subject=_text(claims, "sub"),
+        client_id=_text(claims, "client_id", "azp", "sub")
+        if external
+        else _text(claims, "client_id"),
+        scopes=_scopes(claims),
+        jti=_text(claims, "jti"),
         expires_at=int(claims["exp"]),
-        partner_id=claims.get("partner_id"),
-        tier=claims.get("tier"),
+        partner_id=partner if isinstance(partner, str) else None,
+        # Tiers are ours to give: an external IdP's claim could pick a more generous one.
+        tier=None if external else claims.get("tier"),
     )

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import JSONResponse, Response
 
+from contracts.policies import ScopePolicy
 from contracts.problems import ProblemError
 from gateway.oauth.clients import OAuthClient, get_client
 from gateway.oauth.rfc6749_server import TOKEN_PATH, token_response
@@ -143,9 +144,10 @@ async def jwks(state: StateDep) -> JSONResponse:
     operation_id="getAuthorizationServerMetadata",
     summary="Authorization server metadata (RFC 8414)",
 )
-async def metadata(state: StateDep) -> dict[str, Any]:
-    """Where the endpoints are and what they support."""
+async def metadata(request: Request, state: StateDep) -> dict[str, Any]:
+    """Where the endpoints are and what they support (scopes: the policy's catalogue)."""
     issuer = state["settings"].token_issuer().rstrip("/")
+    policy: ScopePolicy = request.app.state.scope_policy
     return {
         "issuer": issuer,
         "token_endpoint": issuer + TOKEN_PATH,
@@ -153,6 +155,7 @@ async def metadata(state: StateDep) -> dict[str, Any]:
         "introspection_endpoint": issuer + "/oauth/introspect",
         "revocation_endpoint": issuer + "/oauth/revoke",
         "grant_types_supported": ["client_credentials"],
+        "scopes_supported": sorted(policy.scopes),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "introspection_endpoint_auth_methods_supported": [
             "client_secret_basic",
@@ -205,7 +208,9 @@ async def revoke(request: Request, state: StateDep) -> Response:
     form = await read_form(request)
     client = await authenticate_client(state, request, form)
     try:
-        principal = await verify(state, str(form.get("token", "")))
+        # Revoking twice is harmless, so the denylist is not read (its fail mode could
+        # turn a revocation into a silent no-op); writing it is what must succeed.
+        principal = await verify(state, str(form.get("token", "")), check_revocation=False)
     except ProblemError:
         return Response(status_code=200, headers=_NO_STORE)
     if principal.client_id == client.client_id:

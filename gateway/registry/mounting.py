@@ -5,10 +5,14 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import ASGIApp
 
+from contracts.policies import ScopePolicy
 from contracts.registry import ApiManifest, ApiVersion, Lifecycle
+from gateway.edge.openapi_security import install_security_openapi
+from gateway.edge.operation_scopes import OperationScopes
+from gateway.edge.stack import protect
 from gateway.openapi_problems import install_problem_openapi
 from gateway.problems import install_problem_handlers
 from gateway.registry.discovery import DiscoveredApi, ManifestError
@@ -28,6 +32,11 @@ class MountedVersion:
     def base_path(self) -> str:
         return self.manifest.base_path(self.version)
 
+    @property
+    def key(self) -> str:
+        """'kind/name/vN': where the version's service lives in the lifespan state."""
+        return self.base_path.strip("/")
+
 
 def load_router(import_path: str) -> APIRouter:
     """The APIRouter named by 'package.module:attribute'."""
@@ -38,8 +47,10 @@ def load_router(import_path: str) -> APIRouter:
     return router
 
 
-def build_version_app(manifest: ApiManifest, version: ApiVersion, router: APIRouter) -> FastAPI:
-    """A FastAPI app for one version, with its own OpenAPI document and problem errors."""
+def build_version_app(
+    manifest: ApiManifest, version: ApiVersion, router: APIRouter, *, scopes: ScopePolicy
+) -> FastAPI:
+    """A FastAPI app for one version: its own OpenAPI document, problem errors, scopes."""
     app = FastAPI(
         title=f"{manifest.title} {version.label}",
         version=version.label,
@@ -48,13 +59,16 @@ def build_version_app(manifest: ApiManifest, version: ApiVersion, router: APIRou
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.include_router(router)
+    required = OperationScopes(manifest.base_path(version).strip("/"), scopes)
+    app.include_router(router, dependencies=[Depends(required)])
+    required.bind(app)
     install_problem_handlers(app)
     install_problem_openapi(app)
+    install_security_openapi(app, required.by_operation_id, scopes.scopes)
     return app
 
 
-def serve_version(manifest: ApiManifest, version: ApiVersion) -> ASGIApp:
+def serve_version(manifest: ApiManifest, version: ApiVersion, scopes: ScopePolicy) -> ASGIApp:
     """The ASGI app answering for a version, wrapped by its lifecycle state."""
     if version.lifecycle is Lifecycle.RETIRED:
         return RetiredVersion(manifest, version)
@@ -63,18 +77,23 @@ def serve_version(manifest: ApiManifest, version: ApiVersion) -> ASGIApp:
         app = RemoteProxy(version.remote)
     else:
         assert version.app is not None
-        app = build_version_app(manifest, version, load_router(version.app))
+        app = build_version_app(manifest, version, load_router(version.app), scopes=scopes)
+    app = protect(app, manifest, version, scopes=scopes)
     if version.lifecycle is Lifecycle.DEPRECATED:
         return DeprecatedVersion(app, lifecycle_headers(manifest, version))
     return app
 
 
-def mount_apis(app: FastAPI, apis: list[DiscoveredApi]) -> list[MountedVersion]:
-    """Mount every version of every discovered API on `app`."""
+def mount_apis(
+    app: FastAPI, apis: list[DiscoveredApi], scopes: ScopePolicy
+) -> list[MountedVersion]:
+    """Mount every version of every discovered API on `app`, guarded by the scope policy."""
     mounted = []
     for api in apis:
         for version in api.manifest.versions:
-            served = MountedVersion(api.manifest, version, serve_version(api.manifest, version))
+            served = MountedVersion(
+                api.manifest, version, serve_version(api.manifest, version, scopes)
+            )
             app.mount(served.base_path, served.app, name=f"{api.manifest.name}-{version.label}")
             mounted.append(served)
     return mounted

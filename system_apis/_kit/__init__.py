@@ -1,1 +1,1 @@
-"""Shared kit for system APIs: connector base, http client factory, standard tests."""
+"""What every system API shares: connector base, vendor errors, client factory, policies."""

@@ -1,25 +1,45 @@
 """Property-based contract tests: schemathesis against every REST API the gateway serves.
 
 Runs the schemathesis CLI (every check) against a real gateway on loopback, once
-per OpenAPI document: the gateway's own and each in-process API version's.
+per OpenAPI document: the gateway's own and each in-process API version's. It calls
+with the demo client's token (every catalogued scope) and the system APIs talk to the
+vendor sandboxes (started on free ports), so operations answer for real; its
+`ignored_auth` check also proves that each secured operation refuses no token.
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from contracts.registry import Lifecycle
 from gateway.app import create_app
+from gateway.database import create_engine, create_schema
+from gateway.oauth.clients import ensure_demo_client
 from gateway.registry.discovery import discover_apis
+from gateway.sandbox_process import running_sandboxes, sandbox_command
 from gateway.settings import GatewaySettings
-from tests.fixtures.servers import ThreadedServer
+from tests.fixtures.servers import ThreadedServer, free_port
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+# Where each system API finds its vendor: the sandbox imitating it, and the path the
+# vendor's API lives under there.
+VENDOR_SETTINGS = {
+    "xero": ("ATRIUM_ERP_BASE_URL", ""),
+    "bamboohr": ("ATRIUM_HCM_BASE_URL", ""),
+    "harvest": ("ATRIUM_PSA_BASE_URL", "/v2"),
+    "stripe": ("ATRIUM_BILLING_BASE_URL", ""),
+}
+# Schemathesis fires as fast as it can; the contract, not the limiter, is under test here.
+UNLIMITED = 'tiers:\n  standard: ["1000000/second"]\n'
 
 
 def api_prefixes() -> list[str]:
@@ -31,18 +51,81 @@ def api_prefixes() -> list[str]:
     return prefixes
 
 
+async def _demo_token(settings: GatewaySettings, scopes: list[str], url: str) -> str:
+    engine = create_engine(settings)
+    try:
+        await create_schema(engine)
+        demo = await ensure_demo_client(engine, scopes=scopes)
+    finally:
+        await engine.dispose()
+    async with httpx.AsyncClient(base_url=url) as http:
+        response = await http.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(demo.client_id, demo.client_secret),
+        )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+def free_port_base(count: int) -> int:
+    """A port with the `count - 1` ports after it free too (checked, not reserved)."""
+    for _ in range(50):
+        base = free_port()
+        if base + count <= 65000 and all(_bindable(base + i) for i in range(1, count)):
+            return base
+    raise RuntimeError("no run of free ports for the sandboxes")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def vendor_sandboxes(settings: GatewaySettings) -> Iterator[None]:
+    """Run every vendor sandbox and point the system APIs' settings at them."""
+    ready = settings.data_dir / "sandboxes-ready.json"
+    command = sandbox_command(settings, ready)
+    with (
+        running_sandboxes(command, ready, settings.sandbox_start_timeout_s) as urls,
+        pytest.MonkeyPatch.context() as env,
+    ):
+        for vendor, url in urls.items():
+            variable, path = VENDOR_SETTINGS[vendor]
+            env.setenv(variable, url + path)
+        yield
+
+
 @pytest.fixture(scope="module")
-def gateway_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(GatewaySettings(data_dir=tmp_path_factory.mktemp("schemathesis")))
-    with ThreadedServer(app, lifespan="on") as server:
-        yield server.url
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The gateway's URL and a token of the demo client."""
+    data_dir = tmp_path_factory.mktemp("schemathesis")
+    (data_dir / "rate_limits.yaml").write_text(UNLIMITED)
+    settings = GatewaySettings(
+        data_dir=data_dir,
+        access_token_ttl_s=900,
+        sandbox_port_base=free_port_base(len(VENDOR_SETTINGS)),
+        rate_limits_file=data_dir / "rate_limits.yaml",
+    )
+    with vendor_sandboxes(settings):
+        app = create_app(settings)
+        with ThreadedServer(app, lifespan="on") as server:
+            scopes = sorted(app.state.scope_policy.scopes)
+            yield server.url, asyncio.run(_demo_token(settings, scopes, server.url))
 
 
 @pytest.mark.parametrize("prefix", api_prefixes(), ids=lambda p: p or "gateway")
 def test_api_conforms_to_its_openapi_document(
-    prefix: str, gateway_url: str, tmp_path: Path
+    prefix: str, gateway: tuple[str, str], tmp_path: Path
 ) -> None:
-    base = gateway_url + prefix
+    url, token = gateway
+    base = url + prefix
     result = subprocess.run(
         [
             str(SCHEMATHESIS),
@@ -50,6 +133,8 @@ def test_api_conforms_to_its_openapi_document(
             f"{base}/openapi.json",
             "--url",
             base,
+            "--header",
+            f"Authorization: Bearer {token}",
             "--checks",
             "all",
             "--max-examples",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.fixtures.apps import ApiFolder, MakeApp, serving
+from gateway.settings import GatewaySettings
+from tests.fixtures.apps import ApiFolder, MakeApp, authorize, serving
 
 PROBLEM = "application/problem+json"
 
@@ -57,10 +58,18 @@ def assert_problem(response: httpx.Response, status: int, code: str) -> dict:
     return body
 
 
+ECHO_OPERATIONS: dict[str, list[str]] = {
+    "create_order_orders_post": [],
+    "list_orders_orders_get": [],
+    "boom_boom_get": [],
+}
+
+
 @pytest.fixture
-async def echo(api_folder: ApiFolder, make_app: MakeApp):
-    name = api_folder.add("system", ECHO_API, ECHO_ROUTER)
+async def echo(api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings):
+    name = api_folder.add("system", ECHO_API, ECHO_ROUTER, operations=ECHO_OPERATIONS)
     async with serving(make_app()) as client:
+        await authorize(client, settings, [])
         yield client, f"/system/{name}/v1"
 
 

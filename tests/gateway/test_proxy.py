@@ -11,7 +11,8 @@ import pytest
 
 from gateway.logs import JsonFormatter
 from gateway.registry.proxy import end_to_end
-from tests.fixtures.apps import ApiFolder, MakeApp, serving
+from gateway.settings import GatewaySettings
+from tests.fixtures.apps import ApiFolder, MakeApp, authorize, serving
 from tests.fixtures.servers import RecordingUpstream, free_port
 
 REMOTE = """
@@ -25,10 +26,11 @@ CLIENT_TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 @pytest.fixture
-async def proxied(upstream, api_folder: ApiFolder, make_app: MakeApp):
+async def proxied(upstream, api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings):
     recorder, url = upstream
     name = api_folder.add("system", REMOTE.replace("URL", url))
     async with serving(make_app()) as client:
+        await authorize(client, settings, [])
         yield client, f"/system/{name}/v1", recorder
 
 
@@ -118,10 +120,11 @@ async def test_upstream_timeout_is_a_504_problem(proxied) -> None:
 
 
 async def test_unreachable_upstream_is_a_502_problem(
-    api_folder: ApiFolder, make_app: MakeApp
+    api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings
 ) -> None:
     name = api_folder.add("system", REMOTE.replace("URL", f"http://127.0.0.1:{free_port()}"))
     async with serving(make_app()) as client:
+        await authorize(client, settings, [])
         response = await client.get(f"/system/{name}/v1/anything")
     assert response.status_code == 502
     assert response.headers["content-type"] == "application/problem+json"

@@ -7,7 +7,8 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from gateway.registry.discovery import ManifestError, discover_apis
-from tests.fixtures.apps import ApiFolder, MakeApp, serving
+from gateway.settings import GatewaySettings
+from tests.fixtures.apps import ApiFolder, MakeApp, authorize, serving
 
 ROUTER = """
 from fastapi import APIRouter
@@ -45,15 +46,19 @@ manifest = ApiManifest(
 """
 
 
+HELLO = {"sayHello": ["x:read"]}
+
+
 def router_for(name: str) -> str:
     return ROUTER.replace("{name}", name).replace("{{", "{").replace("}}", "}")
 
 
 async def test_new_folder_appears_in_catalog_and_under_its_prefix(
-    api_folder: ApiFolder, make_app: MakeApp
+    api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings
 ) -> None:
-    name = api_folder.add("system", SINGLE, router_for("x"))
+    name = api_folder.add("system", SINGLE, router_for("x"), operations=HELLO)
     async with serving(make_app()) as client:
+        await authorize(client, settings, ["x:read"])
         catalog = (await client.get("/catalog")).json()
         entry = next(a for a in catalog["apis"] if a["name"] == name)
         assert entry["kind"] == "system"
@@ -70,10 +75,11 @@ async def test_new_folder_appears_in_catalog_and_under_its_prefix(
 
 
 async def test_process_api_mounts_under_process_prefix(
-    api_folder: ApiFolder, make_app: MakeApp
+    api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings
 ) -> None:
-    name = api_folder.add("process", SINGLE, router_for("p"))
+    name = api_folder.add("process", SINGLE, router_for("p"), operations=HELLO)
     async with serving(make_app()) as client:
+        await authorize(client, settings, ["x:read"])
         assert (await client.get(f"/process/{name}/v1/hello")).status_code == 200
 
 
@@ -85,9 +91,12 @@ async def test_removed_folder_disappears(api_folder: ApiFolder, make_app: MakeAp
     api_folder.root.mkdir()
 
 
-async def test_lifecycle_headers_and_retirement(api_folder: ApiFolder, make_app: MakeApp) -> None:
-    name = api_folder.add("system", LIFECYCLE, router_for("v"))
+async def test_lifecycle_headers_and_retirement(
+    api_folder: ApiFolder, make_app: MakeApp, settings: GatewaySettings
+) -> None:
+    name = api_folder.add("system", LIFECYCLE, router_for("v"), operations=HELLO, versions=(2, 3))
     async with serving(make_app()) as client:
+        await authorize(client, settings, ["x:read"])
         deprecated = await client.get(f"/system/{name}/v2/hello")
         assert deprecated.status_code == 200
         assert deprecated.headers["deprecation"] == "@1780272000"

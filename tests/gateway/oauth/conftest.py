@@ -22,7 +22,7 @@ from gateway.database import create_engine
 from gateway.oauth.clients import IssuedCredential, create_client
 from gateway.oauth.keys import KeyStore, SigningKey
 from gateway.settings import GatewaySettings
-from tests.fixtures.apps import ApiFolder
+from tests.fixtures.apps import ApiFolder, PolicyFolder
 from tests.gateway.oauth.forge import access_claims, compact, rs256
 
 PROBLEM = "application/problem+json"
@@ -38,15 +38,15 @@ manifest = ApiManifest(
 
 PROTECTED_ROUTER = """
 from fastapi import APIRouter
-from gateway.oauth.rfc6750_bearer import PrincipalDep, check_scopes
+from gateway.oauth.rfc6750_bearer import PrincipalDep
 
 router = APIRouter()
 
-@router.get("/whoami")
+@router.get("/whoami", operation_id="whoami")
 async def whoami(principal: PrincipalDep) -> dict[str, str]:
-    check_scopes(principal, ("demo:read",))
     return {"client_id": principal.client_id}
 """
+PROTECTED_OPERATIONS = {"whoami": ["demo:read"]}  # the scope policy enforces demo:read
 
 
 @dataclass
@@ -135,7 +135,7 @@ OAuthFactory = Callable[..., AbstractAsyncContextManager[OAuth]]
 
 
 def _factory(folder: ApiFolder, settings: GatewaySettings) -> OAuthFactory:
-    name = folder.add("system", PROTECTED_API, PROTECTED_ROUTER)
+    name = folder.add("system", PROTECTED_API, PROTECTED_ROUTER, operations=PROTECTED_OPERATIONS)
 
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[OAuth]:
@@ -172,9 +172,12 @@ async def shared_oauth(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     root = tmp / "plugins"
     root.mkdir()
     sys.path.insert(0, str(root))
-    folder = ApiFolder(root)
+    policies = PolicyFolder(tmp / "policies")
+    folder = ApiFolder(root, policies)
     try:
-        start = _factory(folder, GatewaySettings(data_dir=Path(tmp / "var")))
+        start = _factory(
+            folder, GatewaySettings(data_dir=Path(tmp / "var"), policy_dir=policies.root)
+        )
         async with start() as harness:
             yield harness
     finally:

@@ -15,6 +15,7 @@ from tests.fixtures.apps import ApiFolder
 from tests.fixtures.servers import ThreadedServer
 from tests.gateway.oauth.conftest import (
     PROTECTED_API,
+    PROTECTED_OPERATIONS,
     PROTECTED_ROUTER,
     OAuth,
     assert_invalid_token,
@@ -104,7 +105,9 @@ async def test_a_verified_caller_is_not_remembered_by_the_next_request_on_a_real
 ) -> None:
     # The bearer dependency caches the principal on request.state; over a real ASGI server
     # (which copies the lifespan state per request) that cache must die with the request.
-    name = api_folder.add("system", PROTECTED_API, PROTECTED_ROUTER)
+    name = api_folder.add(
+        "system", PROTECTED_API, PROTECTED_ROUTER, operations=PROTECTED_OPERATIONS
+    )
     with ThreadedServer(create_app(settings), lifespan="on") as server:
         engine = create_engine(settings)
         try:

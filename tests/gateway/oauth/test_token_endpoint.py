@@ -8,6 +8,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from gateway.oauth.clients import disable_client
+from gateway.policy.scopes import load_scope_policy
 from tests.gateway.oauth.conftest import OAuth, OAuthFactory, assert_problem
 from tests.gateway.oauth.forge import decode_unverified
 
@@ -184,6 +185,13 @@ async def test_metadata_lists_every_endpoint_under_the_issuer(oauth: OAuth) -> N
         "client_secret_basic",
         "client_secret_post",
     }
+
+
+async def test_metadata_lists_the_scope_catalogue(oauth: OAuth) -> None:
+    meta = (await oauth.http.get("/.well-known/oauth-authorization-server")).json()
+    catalogue = load_scope_policy(oauth.settings.policy_dir).scopes
+    assert meta["scopes_supported"] == sorted(catalogue)
+    assert "demo:read" in meta["scopes_supported"]
 
 
 async def test_metadata_and_tokens_follow_a_configured_issuer(

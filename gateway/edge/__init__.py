@@ -1,0 +1,1 @@
+"""Edge policies wrapped around every mounted API version: identity, limits, idempotency."""

@@ -1,0 +1,1 @@
+"""Policies loaded from the YAML files under `policies/` and applied at the edge."""

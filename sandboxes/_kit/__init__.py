@@ -1,0 +1,1 @@
+"""Shared machinery for the vendor sandboxes: store, fault injection, rate limit, app wiring."""

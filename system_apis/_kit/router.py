@@ -1,0 +1,50 @@
+"""Routers for system APIs: every vendor error leaves as its canonical problem."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
+
+from system_apis._kit.errors import VendorError, problem_for
+
+_log = logging.getLogger("atrium.vendor")
+
+
+class SystemRoute(APIRoute):
+    """An APIRoute that turns VendorError into a problem, logging the vendor's wording."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except VendorError as exc:
+                _log.warning(
+                    "vendor call failed",
+                    extra={"vendor": exc.vendor, "status": exc.status, "error": exc.message},
+                )
+                raise problem_for(exc) from None
+
+        return handle
+
+
+# What any system-API operation can answer besides its own responses; the gateway renders
+# each as a problem document (gateway/openapi_problems.py fills in the schema).
+VENDOR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "The resource does not exist (or is not visible to this caller)."},
+    409: {"description": "Conflict: state, ownership (system of record) or idempotency."},
+    502: {"description": "The vendor failed, refused our credentials or drifted in shape."},
+    503: {"description": "The vendor is rate limiting or unavailable; see Retry-After."},
+    504: {"description": "The vendor did not answer within the configured timeout."},
+}
+
+
+def system_router(**kwargs: Any) -> APIRouter:
+    """The APIRouter every system API version uses."""
+    responses = {**VENDOR_RESPONSES, **kwargs.pop("responses", {})}
+    return APIRouter(route_class=SystemRoute, responses=responses, **kwargs)

@@ -100,7 +100,7 @@ class CustomerUpsert(BaseModel):
     name: str = Field(min_length=1, max_length=256)
     email: str | None = Field(default=None, max_length=512, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     legal_entity: str | None = Field(default=None, min_length=1, max_length=64)
-    payment_terms_days: int | None = Field(default=None, ge=0, le=365)
+    payment_terms_days: int | None = Field(default=None, ge=0, le=365, strict=True)
     tax_treatment: TaxTreatment = TaxTreatment.STANDARD
 
 

@@ -42,7 +42,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("not-found", 404, "Resource not found"),
         ProblemType("method-not-allowed", 405, "Method not allowed"),
         ProblemType("not-acceptable", 406, "Not acceptable"),
-        ProblemType("invalid-cursor", 400, "The pagination cursor is not valid"),
+        ProblemType("invalid-cursor", 422, "The pagination cursor is not valid"),
         ProblemType("invalid-idempotency-key", 400, "The Idempotency-Key header is malformed"),
         ProblemType("conflict", 409, "Conflict"),
         ProblemType("period-closed", 409, "The accounting period is closed"),

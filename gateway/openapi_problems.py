@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from contracts.problems import Problem
+from gateway.openapi_decimals import with_decimal_patterns
 from gateway.problems import PROBLEM_MEDIA_TYPE
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -54,7 +55,7 @@ def install_problem_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            app.openapi_schema = with_problem_responses(spec)
+            app.openapi_schema = with_decimal_patterns(with_problem_responses(spec))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ _PROBLEM = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Proble
 _REFUSALS = {
     "401": "Missing, invalid, expired or revoked access token.",
     "403": "The token lacks a required scope.",
+    "429": "Over the client's rate limit; see Retry-After and the RateLimit headers.",
 }
 
 

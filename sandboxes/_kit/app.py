@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from pydantic import BaseModel
 
 from sandboxes._kit.faults import FaultMiddleware, Faults, FaultState
 from sandboxes._kit.limiter import CONTROL_PREFIX, RateLimitMiddleware, VendorRateLimit
@@ -37,6 +38,10 @@ def _state(request: Request) -> FaultState:
 
 
 FaultStateDep = Annotated[FaultState, Depends(_state)]
+
+
+class LimitSwitch(BaseModel):
+    enabled: bool
 
 
 def _control_router() -> APIRouter:
@@ -64,6 +69,21 @@ def _control_router() -> APIRouter:
     async def reset_stats(state: FaultStateDep) -> Response:
         state.reset_stats()
         return Response(status_code=204)
+
+    @router.get("/limits", operation_id="getLimits")
+    def get_limits(request: Request) -> dict[str, bool]:
+        limit: VendorRateLimit | None = request.app.state.limit
+        return {"enabled": limit is not None and limit.enabled}
+
+    @router.put("/limits", operation_id="setLimits")
+    def set_limits(switch: LimitSwitch, request: Request) -> dict[str, bool]:
+        """Switch the vendor's rate limit off (or back on), e.g. while fuzzing contracts."""
+        limit: VendorRateLimit | None = request.app.state.limit
+        if limit is None:
+            raise HTTPException(404, "this sandbox has no rate limit")
+        limit.enabled = switch.enabled
+        limit.reset()
+        return {"enabled": limit.enabled}
 
     @router.post("/reset", status_code=204, operation_id="resetStore")
     def reset_store(request: Request) -> Response:

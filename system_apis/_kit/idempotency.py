@@ -12,6 +12,8 @@ IdempotencyKeyHeader = Annotated[
     Header(
         alias="Idempotency-Key",
         max_length=255,
+        # What the edge accepts: 1-255 printable ASCII characters, no surrounding spaces.
+        pattern=r"^[!-~]([ -~]{0,253}[!-~])?$",
         description="Repeat a write safely: the same key never creates a second object.",
     ),
 ]

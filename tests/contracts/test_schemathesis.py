@@ -30,6 +30,7 @@ from gateway.settings import GatewaySettings
 from tests.fixtures.servers import ThreadedServer, free_port
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 # Where each system API finds its vendor: the sandbox imitating it, and the path the
 # vendor's API lives under there.
 VENDOR_SETTINGS = {
@@ -38,8 +39,15 @@ VENDOR_SETTINGS = {
     "harvest": ("ATRIUM_PSA_BASE_URL", "/v2"),
     "stripe": ("ATRIUM_BILLING_BASE_URL", ""),
 }
-# Schemathesis fires as fast as it can; the contract, not the limiter, is under test here.
+# Schemathesis fires as fast as it can; the contracts, not the limiters, are under test
+# here: the edge tier, the vendors' own limits and our outbound quotas are lifted.
 UNLIMITED = 'tiers:\n  standard: ["1000000/second"]\n'
+UNLIMITED_QUOTAS = {
+    "ATRIUM_ERP_TENANT_LIMITS": "1000000/minute",
+    "ATRIUM_HCM_RATE_LIMITS": '["1000000/second"]',
+    "ATRIUM_PSA_RATE_LIMITS": '["1000000/second"]',
+    "ATRIUM_BILLING_RATE_LIMIT": "1000000/second",
+}
 
 
 def api_prefixes() -> list[str]:
@@ -99,6 +107,9 @@ def vendor_sandboxes(settings: GatewaySettings) -> Iterator[None]:
         for vendor, url in urls.items():
             variable, path = VENDOR_SETTINGS[vendor]
             env.setenv(variable, url + path)
+            httpx.put(f"{url}/_sandbox/limits", json={"enabled": False}).raise_for_status()
+        for variable, value in UNLIMITED_QUOTAS.items():
+            env.setenv(variable, value)
         yield
 
 
@@ -129,6 +140,8 @@ def test_api_conforms_to_its_openapi_document(
     result = subprocess.run(
         [
             str(SCHEMATHESIS),
+            "--config-file",
+            str(CONFIG),
             "run",
             f"{base}/openapi.json",
             "--url",

@@ -70,9 +70,10 @@ SAMPLE: dict[str, Any] = {
     "amount": {"amount": "10.00", "currency": "EUR"},
 }
 ERP_INVOICE_LINES = [{"description": "Work", "quantity": "1", "unit_price": "10"}]
-
-
 OWN_PROJECT = "/projects/{project_id}"
+
+# The rule of every operation of every mounted system API, by API and operationId. A
+# Foreign rule's target names the object tried (found by the `*_targets` functions below).
 ROUTES: dict[str, dict[str, Rule]] = {
     HCM: {  # no HCM record belongs to a partner: staff, their pay and their leave
         "listWorkers": Hidden(),
@@ -375,6 +376,8 @@ async def test_sensitive_fields_are_null_without_their_scope(gw: PartnerGateway)
         entries = (await gw.call(who, "GET", PSA, "/time-entries", params={"limit": 20})).json()
         return [c["balance"] for c in customers] + [e["cost_rate"] for e in entries["items"]]
 
+    # Compensation and resource cost rates are on records partners never see (Hidden above):
+    # what a partner can see is its balance in billing and the cost rates of its time.
     plain, scoped = await sensitive("a-plain"), await sensitive("a")
     assert len(plain) > 1
     assert plain == [None] * len(plain)

@@ -89,6 +89,13 @@ async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClien
     assert response.headers["allow"] == "GET"
 
 
+async def test_405_allow_lists_every_route_at_the_path(echo) -> None:
+    client, base = echo  # GET and POST /orders are two routes
+    response = await client.delete(f"{base}/orders")
+    assert_problem(response, 405, "method-not-allowed")
+    assert response.headers["allow"] == "GET, POST"
+
+
 async def test_oversized_declared_body_is_a_413_problem(echo) -> None:
     client, base = echo
     response = await client.post(f"{base}/orders", content=b"x" * 2048)

@@ -64,8 +64,11 @@ async def test_limit_is_exact_across_two_processes_sharing_redis(
     tmp_path: Path, edge_base: str, api_folder: ApiFolder, redis_url: str
 ) -> None:
     # 250 requests at once per process queue on its event loop for longer than the
-    # default counter timeout, which would fail open; this test is about exactness.
-    env = gateway_env(tmp_path, api_folder, redis_url, rate_limit_timeout_s="10")
+    # default counter and denylist timeouts, which would apply their fail modes; this
+    # test is about exactness.
+    env = gateway_env(
+        tmp_path, api_folder, redis_url, rate_limit_timeout_s="10", denylist_timeout_s="10"
+    )
     env["ATRIUM_POLICY_DIR"] = str(write_policies(tmp_path / "policies", EXACT))
     with ExitStack() as stack:
         first = stack.enter_context(atrium_serve(env, tmp_path / "first.log"))

@@ -56,6 +56,19 @@ def test_vendor_limit_answers_its_own_429_per_account(sandbox_server: SandboxSer
     assert stats["statuses"] == {"200": 5, "429": 1}
 
 
+def test_limits_can_be_switched_off_and_on(sandbox_server: SandboxServers) -> None:
+    dummy = sandbox_server(factory=dummy_vendor.create_app)
+    account = {"x-account": "a"}
+    with httpx.Client(base_url=dummy.url) as client:
+        assert client.put("/_sandbox/limits", json={"enabled": False}).json() == {"enabled": False}
+        assert {client.get("/v1/things", headers=account).status_code for _ in range(6)} == {200}
+        assert client.put("/_sandbox/limits", json={"enabled": True}).json() == {"enabled": True}
+        statuses = [client.get("/v1/things", headers=account).status_code for _ in range(4)]
+        assert client.get("/_sandbox/limits").json() == {"enabled": True}
+        assert client.put("/_sandbox/limits", json={"enabled": "maybe"}).status_code == 422
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_reset_route_also_clears_rate_limit_windows(sandbox_server: SandboxServers) -> None:
     dummy = sandbox_server(factory=dummy_vendor.create_app)
     with httpx.Client(base_url=dummy.url) as client:

@@ -14,10 +14,10 @@ def test_cursor_round_trips() -> None:
 
 
 @pytest.mark.parametrize("forged", ["", "!!!", "e30", "bm90IGpzb24", "WzFd", "eyJ2IjoyfQ"])
-def test_forged_cursor_is_a_400_problem(forged: str) -> None:
+def test_forged_cursor_is_a_422_problem(forged: str) -> None:
     with pytest.raises(ProblemError) as raised:
         decode_cursor(forged)
-    assert raised.value.problem_type.status == 400
+    assert raised.value.problem_type.status == 422
 
 
 def test_pages_cover_every_item_once() -> None:

@@ -196,12 +196,12 @@ async def test_vendor_validation_becomes_422_with_our_pointer(billing: Billing) 
     assert sub_cent.json()["errors"][0]["pointer"] == "#/amount/amount"
 
 
-async def test_forged_or_foreign_cursor_is_400(billing: Billing) -> None:
+async def test_forged_or_foreign_cursor_is_422(billing: Billing) -> None:
     response = await billing.get("/invoices", params={"cursor": "not-ours"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     paid = (await billing.get("/invoices", params={"status": "paid", "limit": 2})).json()
     other = await billing.get("/invoices", params={"status": "open", "cursor": paid["next_cursor"]})
-    assert other.status_code == 400
+    assert other.status_code == 422
     assert other.json()["type"].endswith("/invalid-cursor")
 
 

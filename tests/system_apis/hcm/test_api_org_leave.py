@@ -30,9 +30,9 @@ async def test_cost_centres_carry_codes(hcm: Hcm) -> None:
     assert {c.code for c in FIRM.cost_centres} <= codes
 
 
-async def test_bad_cursor_is_400(hcm: Hcm) -> None:
+async def test_bad_cursor_is_422(hcm: Hcm) -> None:
     response = await hcm.get("/cost-centres", params={"cursor": "forged"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["type"].endswith("/invalid-cursor")
 
 

@@ -186,6 +186,6 @@ async def test_partner_sees_only_its_customer(psa: Psa) -> None:
     assert (await psa.get("/resources", partner="C0001")).status_code == 404
 
 
-async def test_forged_cursor_is_400(psa: Psa) -> None:
+async def test_forged_cursor_is_422(psa: Psa) -> None:
     response = await psa.get("/projects", params={"cursor": "not-a-cursor"})
-    assert response.status_code == 400
+    assert response.status_code == 422

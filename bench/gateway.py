@@ -44,12 +44,19 @@ def gateway_command(port: int) -> list[str]:
     return [str(atrium), "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
-def gateway_env(plugins: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
+def gateway_env(plugins: Path | None, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of `atrium serve`; `plugins` (if any) goes first on PYTHONPATH."""
     # Inherited ATRIUM_* settings (a production profile, say) would change what is
     # measured, so only the ones set here apply.
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATRIUM_")}
     # WARNING hides the per-request INFO access line: we measure the proxy path.
     env["ATRIUM_LOG_LEVEL"] = LOG_LEVEL
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugins), env.get("PYTHONPATH")]))
+    # The embedded profile would start every vendor sandbox as a child on fixed ports,
+    # competing for the server core and counted in the gateway's CPU: S/H start their own.
+    env["ATRIUM_START_SANDBOXES"] = "false"
+    # The plugin folder's namespace `system_apis/` hides the repository's APIs (hcm, ...):
+    # H, which serves the real HCM API, runs without it.
+    if plugins is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugins), env.get("PYTHONPATH")]))
     env.update(settings or {})
     return env

@@ -65,8 +65,15 @@ def write_policies(root: Path, *, public_proxy: bool) -> Path:
     folder.mkdir(parents=True)
     extra = ", /anything" if public_proxy else ""
     (folder / "scopes.yaml").write_text(_SCOPES.format(scope=SCOPE, extra_public=extra))
-    (folder / "rate_limits.yaml").write_text(_RATE_LIMITS)
+    write_rate_limits(folder)
     return folder
+
+
+def write_rate_limits(folder: Path) -> Path:
+    """`rate_limits.yaml` with one generous tier in `folder`; return its path."""
+    path = folder / "rate_limits.yaml"
+    path.write_text(_RATE_LIMITS)
+    return path
 
 
 @contextmanager
@@ -107,10 +114,12 @@ def _wait_for_redis(process: subprocess.Popen[bytes], port: int) -> None:
     raise BenchError("redis-server did not answer PING within 10 s")
 
 
-def issue_token(atrium: Path, env: Mapping[str, str], cwd: Path, port: int) -> str:
+def issue_token(
+    atrium: Path, env: Mapping[str, str], cwd: Path, port: int, *, scope: str = SCOPE
+) -> str:
     """Register a bench client with the CLI, then get a token from the running gateway."""
     created = subprocess.run(
-        [str(atrium), "clients", "create", "--name", "bench", "--scope", SCOPE],
+        [str(atrium), "clients", "create", "--name", "bench", "--scope", scope],
         env=dict(env),
         cwd=cwd,
         capture_output=True,
@@ -121,7 +130,7 @@ def issue_token(atrium: Path, env: Mapping[str, str], cwd: Path, port: int) -> s
     if created.returncode != 0 or len(found) != 2:
         raise BenchError(f"atrium clients create failed: {created.stdout}{created.stderr}")
     basic = base64.b64encode(f"{found['client_id']}:{found['client_secret']}".encode()).decode()
-    status, body = _request(
+    status, body = http_request(
         port,
         "POST",
         "/oauth/token",
@@ -149,10 +158,10 @@ def verify_post(port: int, path: str, token: str) -> tuple[int, bytes]:
         "Content-Type": "application/json",
         "Idempotency-Key": f"verify-{uuid.uuid4().hex}",
     }
-    return _request(port, "POST", path, POSTED_BODY, headers)
+    return http_request(port, "POST", path, POSTED_BODY, headers)
 
 
-def _request(
+def http_request(
     port: int, method: str, path: str, body: str, headers: Mapping[str, str]
 ) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=5)

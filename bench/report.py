@@ -1,4 +1,4 @@
-"""Medians across rounds, the D/N/G/G+ comparisons, the printed table and the JSON file."""
+"""Medians across rounds, the D/N/G/G+ and H/S comparisons, the printed table and the JSON file."""
 
 from __future__ import annotations
 
@@ -59,7 +59,21 @@ def comparisons(median: dict[str, dict[str, float]]) -> dict[str, Any]:
         compared["saturation_rps_ratio_c64"]["Gplus_over_N"] = ratio("G+", "N")
         compared["saturation_rps_ratio_c64"]["Gplus_over_G"] = ratio("G+", "G")
         compared["cpu_us_per_req_c64"] = {key: median[key]["cpu_us_per_req"] for key in ("G", "G+")}
+    if "H" in median and "S" in median:
+        compared["hcm_worker_H_over_S"] = hcm_ratios(median["H"], median["S"])
     return compared
+
+
+def hcm_ratios(h: dict[str, float], s: dict[str, float]) -> dict[str, float]:
+    """Issue 3: one worker through /system/hcm/v1 (H) against the sandbox directly (S)."""
+    return {
+        "p50_ratio_c1": h["p50_ms"] / s["p50_ms"],
+        "p50_added_ms_c1": h["p50_ms"] - s["p50_ms"],
+        "rps_ratio_c64": h["rps_c64"] / s["rps_c64"],
+        "cpu_us_per_req_S": s["cpu_us_per_req"],
+        "cpu_us_per_req_H": h["cpu_us_per_req"],
+        "cpu_us_per_req_H_with_sandbox": h["cpu_us_per_req_with_upstream"],
+    }
 
 
 def targets(compared: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +157,15 @@ def _comparison_lines(document: dict[str, Any]) -> list[str]:
             f"saturation G+/N {ratio['Gplus_over_N']:.3f}, G+/G {ratio['Gplus_over_G']:.3f}",
             f"target G+ p50 added over G <= {plus['p50_added_over_G_ms_max']} ms: "
             f"{'met' if plus['met'] else 'MISSED'} ({plus['p50_added_over_G_ms']:+.3f} ms)",
+        ]
+    hcm = document["comparisons"].get("hcm_worker_H_over_S")
+    if hcm is not None:
+        lines += [
+            f"H/S (GET one worker via /system/hcm/v1 / sandbox directly): "
+            f"p50 c=1 x{hcm['p50_ratio_c1']:.2f} ({hcm['p50_added_ms_c1']:+.3f} ms), "
+            f"req/s c=64 x{hcm['rps_ratio_c64']:.3f}",
+            f"  CPU µs/req S {hcm['cpu_us_per_req_S']:.1f}, H {hcm['cpu_us_per_req_H']:.1f} "
+            f"(H + sandbox {hcm['cpu_us_per_req_H_with_sandbox']:.1f})",
         ]
     return lines
 

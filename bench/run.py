@@ -1,8 +1,10 @@
-"""`python -m bench.run`: D (direct), N (nginx), G (Atrium) and G+ (every policy on), interleaved.
+"""`python -m bench.run`: D, N, G, G+, and S/H (one HCM worker), interleaved.
 
-Each round runs, for D, N, G and G+ in turn, wrk at concurrency 1 (latency) and at 64
-(saturation, with the servers' CPU time per request). The figures are medians over
-rounds; see bench/results/latest.json for every raw number.
+D is the upstream nginx directly, N an nginx proxy, G Atrium, G+ Atrium with every policy
+on; S is one Get Employee on the BambooHR sandbox, H the same worker through
+`/system/hcm/v1` (bench/hcm.py). Each round runs, for every scenario in turn, wrk at
+concurrency 1 (latency) and at 64 (saturation, with the servers' CPU time per request).
+The figures are medians over rounds; see bench/results/latest.json for every raw number.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import gateway_plus, report
+from bench import gateway_plus, hcm, report
 from bench.errors import BenchError
 from bench.gateway import LOG_LEVEL, PROXIED_PATH, gateway_command, gateway_env, write_plugin
 from bench.machine import REQUIRED_CORES, machine_info, usable_cores
@@ -53,6 +55,15 @@ NOTES = (
     "G+ has every policy on: JWT verification, a generous Redis moving-window rate limit "
     "(private redis-server on the server core; its CPU is not counted), a POST with a new "
     "Idempotency-Key per request (claimed and stored in SQLite), and the INFO access log.",
+    "No gateway starts the vendor sandboxes of the embedded profile "
+    "(ATRIUM_START_SANDBOXES=false).",
+    "S: GET /api/v1/employees/{id} on the BambooHR sandbox with HTTP Basic (demo API key) "
+    "and the HCM connector's field list; GET /system/hcm/v1/workers/{id} makes exactly this "
+    "one vendor call. The sandbox's own rate limit is switched off "
+    '(PUT /_sandbox/limits {"enabled": false}), else wrk would get 429s.',
+    "H: the same worker through Atrium (JWT with hcm.workers:read, generous in-memory rate "
+    "limit tier, outbound BambooHR quota lifted, WARNING log); the sandbox shares the "
+    "server core. 'with_upstream' for H adds the sandbox's CPU.",
 )
 
 
@@ -118,7 +129,7 @@ def _start_servers(stack: ExitStack) -> list[Scenario]:
     # Registered first, so it is removed after every server has stopped.
     tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atrium-bench-")))
     upstream_port, proxy_port, gateway_port, plus_port, redis_port = free_ports(5)
-    print("starting upstream nginx, nginx proxy, Redis and Atrium (G, G+) ...", flush=True)
+    print("starting upstream nginx, nginx proxy, Redis and Atrium (G, G+, H) ...", flush=True)
     upstream = stack.enter_context(
         _nginx("upstream nginx", tmp / "upstream", upstream_port, upstream_config)
     )
@@ -158,7 +169,48 @@ def _start_servers(stack: ExitStack) -> list[Scenario]:
     plus_scenario = _scenario(
         "G+", "Atrium, all policies", plus, PROXIED_PATH, serving=(plus,), upstream=upstream
     )
-    return [*scenarios, replace(plus_scenario, wrk_args=("-s", str(script)))]
+    plus_scenario = replace(plus_scenario, wrk_args=("-s", str(script)))
+    return [*scenarios, plus_scenario, *_hcm_scenarios(stack, tmp)]
+
+
+def _hcm_scenarios(stack: ExitStack, tmp: Path) -> list[Scenario]:
+    """S (the BambooHR sandbox) and H (one worker through Atrium), both verified."""
+    sandbox_port, gateway_port = free_ports(2)
+    sandbox = stack.enter_context(
+        running(
+            "BambooHR sandbox",
+            hcm.sandbox_command(sandbox_port, tmp / "sandbox-data"),
+            core=SERVER_CORE,
+            port=sandbox_port,
+            ready_path=hcm.SANDBOX_READY_PATH,
+            log_path=tmp / "sandbox.log",
+            cwd=REPO,
+        )
+    )
+    employee_id = hcm.prepare_sandbox(sandbox_port)
+    (tmp / "policies-hcm").mkdir()
+    limits = gateway_plus.write_rate_limits(tmp / "policies-hcm")
+    settings = hcm.gateway_settings(sandbox_port, limits)
+    gateway = stack.enter_context(_gateway(tmp, "gateway-hcm", gateway_port, None, settings))
+    token = gateway_plus.issue_token(
+        _atrium(),
+        gateway_env(None, settings),
+        tmp / "gateway-hcm",
+        gateway_port,
+        scope=hcm.SCOPE,
+    )
+    vendor_path, worker_path = hcm.employee_path(employee_id), hcm.worker_path(employee_id)
+    bearer = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    hcm.verify(sandbox_port, vendor_path, hcm.vendor_headers(), employee_id, "S")
+    hcm.verify(gateway_port, worker_path, bearer, employee_id, "H")
+    direct = _scenario("S", "BambooHR sandbox", sandbox, vendor_path, serving=(sandbox,))
+    through = _scenario(
+        "H", "Atrium HCM worker", gateway, worker_path, serving=(gateway,), upstream=sandbox
+    )
+    return [
+        replace(direct, wrk_args=hcm.wrk_header_args(hcm.vendor_headers())),
+        replace(through, wrk_args=hcm.wrk_header_args(bearer)),
+    ]
 
 
 def _nginx(
@@ -176,7 +228,7 @@ def _nginx(
 
 
 def _gateway(
-    tmp: Path, name: str, port: int, plugins: Path, settings: dict[str, str]
+    tmp: Path, name: str, port: int, plugins: Path | None, settings: dict[str, str]
 ) -> AbstractContextManager[Server]:
     # Atrium keeps its data in ./var: give it a throwaway working directory.
     cwd = tmp / name

@@ -12,9 +12,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, Strict, model_validator
 
 from contracts.common import Money, Provenance
+from contracts.wire import WRITE_CONFIG, WireDate, WireDecimal
 
 CustomerNumber = Annotated[
     str,
@@ -58,10 +59,10 @@ class InvoiceStatus(StrEnum):
 class Period(BaseModel):
     """An inclusive range of days a charge covers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
-    start: date
-    end: date
+    start: WireDate
+    end: WireDate
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -95,13 +96,13 @@ class Customer(BaseModel):
 class CustomerUpsert(BaseModel):
     """Create or update a customer, addressed by its customer number."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
     name: str = Field(min_length=1, max_length=256)
     email: str | None = Field(default=None, max_length=512, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     legal_entity: str | None = Field(default=None, min_length=1, max_length=64)
     payment_terms_days: int | None = Field(default=None, ge=0, le=365, strict=True)
-    tax_treatment: TaxTreatment = TaxTreatment.STANDARD
+    tax_treatment: Annotated[TaxTreatment, Strict(False)] = TaxTreatment.STANDARD
 
 
 class InvoiceItem(BaseModel):
@@ -122,13 +123,13 @@ class InvoiceItem(BaseModel):
 class InvoiceItemCreate(BaseModel):
     """A charge to bill: to the customer's next invoice, or onto a draft invoice."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
     customer_number: CustomerNumber
     amount: Money
     description: str = Field(min_length=1, max_length=500)
     invoice_id: RemoteId | None = Field(default=None, description="A draft invoice to add it to.")
-    quantity: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=4)
+    quantity: WireDecimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=4)
     unit_price: Money | None = None
     period: Period | None = None
     project_code: ProjectCode | None = None
@@ -183,7 +184,7 @@ class Invoice(BaseModel):
 class InvoiceCreate(BaseModel):
     """A draft invoice for a customer, optionally sweeping in its pending invoice items."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
     customer_number: CustomerNumber
     currency: Currency | None = Field(

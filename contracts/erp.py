@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from contracts.common import Money, Provenance
+from contracts.wire import WRITE_CONFIG, WireDate, WireDecimal
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$"
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -29,9 +31,9 @@ class _Record(BaseModel):
 
 
 class _Write(BaseModel):
-    """A request body: unknown fields are refused, not ignored."""
+    """A request body: unknown fields are refused, nothing is coerced."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
 
 class LegalEntity(_Record):
@@ -96,7 +98,7 @@ class CustomerUpsert(_Write):
     email: str | None = Field(default=None, max_length=255)
     tax_number: str | None = Field(default=None, max_length=50)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    status: CustomerStatus | None = None
+    status: Annotated[CustomerStatus, Strict(False)] | None = None
 
 
 class DimensionStatus(StrEnum):
@@ -209,8 +211,8 @@ class InvoiceLineCreate(_Write):
     """One line of a new invoice."""
 
     description: str = Field(min_length=1, max_length=4000)
-    quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=4)
-    unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=4)
+    quantity: WireDecimal = Field(gt=0, max_digits=14, decimal_places=4)
+    unit_price: WireDecimal = Field(ge=0, max_digits=14, decimal_places=4)
     account_code: str | None = Field(default=None, max_length=10)
     dimensions: Dimensions = Field(default_factory=Dimensions)
 
@@ -221,8 +223,8 @@ class InvoiceCreate(_Write):
     customer_number: str = Field(min_length=1, max_length=50)
     invoice_number: str | None = Field(default=None, min_length=1, max_length=255)
     reference: str | None = Field(default=None, max_length=255)
-    issue_date: date
-    due_date: date
+    issue_date: WireDate
+    due_date: WireDate
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     lines: list[InvoiceLineCreate] = Field(min_length=1, max_length=200)
 
@@ -271,8 +273,8 @@ class JournalLineCreate(_Write):
     """One line of a new journal entry."""
 
     account_code: str = Field(min_length=1, max_length=10)
-    side: JournalSide
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    side: Annotated[JournalSide, Strict(False)]
+    amount: WireDecimal = Field(gt=0, max_digits=14, decimal_places=2)
     description: str | None = Field(default=None, max_length=500)
     dimensions: Dimensions = Field(default_factory=Dimensions)
 
@@ -280,6 +282,6 @@ class JournalLineCreate(_Write):
 class JournalEntryCreate(_Write):
     """A journal to post; it must balance and fall in an open period."""
 
-    date: date
+    date: WireDate
     narration: str = Field(min_length=1, max_length=500)
     lines: list[JournalLineCreate] = Field(min_length=2, max_length=200)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from contracts.common import Money, Provenance
+from contracts.wire import WRITE_CONFIG, WireDate, WireDecimal
 
 Hours = Decimal
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -78,7 +79,7 @@ class Worker(BaseModel):
 class _WorkerAttributes(BaseModel):
     """Every writable canonical worker attribute; which system owns each is policy."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -91,11 +92,11 @@ class _WorkerAttributes(BaseModel):
     grade: str | None = Field(default=None, min_length=1, max_length=40)
     location: str | None = Field(default=None, min_length=1, max_length=100)
     manager_id: str | None = Field(default=None, min_length=1, max_length=40)
-    weekly_capacity_hours: Hours | None = Field(default=None, ge=0, le=168)
-    employment_type: EmploymentType | None = None
+    weekly_capacity_hours: WireDecimal | None = Field(default=None, ge=0, le=168)
+    employment_type: Annotated[EmploymentType, Strict(False)] | None = None
     cost_rate: Money | None = Field(default=None, description="Owned by the PSA.")
     bill_rate: Money | None = Field(default=None, description="Owned by the PSA.")
-    effective_date: date | None = Field(
+    effective_date: WireDate | None = Field(
         default=None, description="When job changes take effect; today when omitted."
     )
 
@@ -110,7 +111,7 @@ class WorkerCreate(_WorkerAttributes):
     employee_number: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    hire_date: date
+    hire_date: WireDate
 
     def written_attributes(self) -> set[str]:
         return super().written_attributes() | {"employee_number", "hire_date"}

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.common import Money, Provenance
+from contracts.wire import WRITE_CONFIG, WireDate, WireDecimal
 
 ProjectStatus = Literal["active", "archived"]
 ApprovalState = Literal["pending", "approved"]
@@ -31,9 +32,9 @@ class _Record(BaseModel):
 
 
 class _Write(BaseModel):
-    """Base for request bodies: unknown fields are refused, not ignored."""
+    """Base for request bodies: unknown fields are refused, nothing is coerced."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = WRITE_CONFIG
 
 
 class Customer(_Record):
@@ -71,10 +72,10 @@ class ProjectCreate(_Write):
     name: str = Field(min_length=1, max_length=200)
     customer_number: str = Field(pattern=_CODE)
     billable: bool = True
-    budget_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    budget_hours: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     hourly_rate: Money | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: WireDate | None = None
+    ends_on: WireDate | None = None
     notes: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
@@ -89,9 +90,9 @@ class ProjectUpdate(_Write):
 
     status: ProjectStatus | None = None
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    budget_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    budget_hours: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    starts_on: WireDate | None = None
+    ends_on: WireDate | None = None
     notes: str | None = Field(default=None, max_length=2000)
     customer_number: str | None = Field(
         default=None, description="Owned by the ERP: writing it here is refused (409)."
@@ -133,7 +134,7 @@ class ProjectTaskCreate(_Write):
 
     task_id: str = Field(pattern=r"^\d{1,18}$")
     billable: bool = True
-    hourly_rate: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    hourly_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
 
 class Resource(_Record):
@@ -156,9 +157,9 @@ class ResourceUpdate(_Write):
     """A partial update of a resource; identity attributes belong to the HCM (409)."""
 
     is_assignable: bool | None = None
-    weekly_capacity_hours: Decimal | None = Field(default=None, ge=0, le=168, decimal_places=1)
-    bill_rate: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    cost_rate: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    weekly_capacity_hours: WireDecimal | None = Field(default=None, ge=0, le=168, decimal_places=1)
+    bill_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    cost_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     first_name: str | None = Field(default=None, description="Owned by the HCM (409).")
     last_name: str | None = Field(default=None, description="Owned by the HCM (409).")
     email: str | None = Field(default=None, description="Owned by the HCM (409).")
@@ -182,16 +183,16 @@ class AssignmentCreate(_Write):
 
     resource_id: str = Field(pattern=r"^\d{1,18}$")
     project_manager: bool = False
-    hourly_rate: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    budget_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    hourly_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    budget_hours: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
 
 class AssignmentUpdate(_Write):
     """Change an assignment's role, rate or budget."""
 
     project_manager: bool | None = None
-    hourly_rate: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    budget_hours: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    hourly_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    budget_hours: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
 
 
 class TimeEntry(_Record):
@@ -216,8 +217,8 @@ class TimeApproval(_Write):
     """Approve (and lock) the pending time of a project in a period, optionally one resource's."""
 
     project_id: str = Field(pattern=r"^\d{1,18}$")
-    period_start: date
-    period_end: date
+    period_start: WireDate
+    period_end: WireDate
     resource_id: str | None = Field(default=None, pattern=r"^\d{1,18}$")
 
     @model_validator(mode="after")

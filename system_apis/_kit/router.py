@@ -8,10 +8,31 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, register_url_convertor
 
 from system_apis._kit.errors import VendorError, problem_for
 
 _log = logging.getLogger("atrium.vendor")
+
+
+class DigitsConvertor(Convertor[str]):
+    """A path segment of digits, kept as text (`{entry_id:digits}`).
+
+    A templated id beside a literal sibling (`/time-entries/{entry_id}` and
+    `/time-entries/approvals`) must not match the literal: the sibling's other methods
+    would reach the id route and fail its validation (422) instead of answering 405.
+    """
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("digits", DigitsConvertor())
 
 
 class SystemRoute(APIRoute):

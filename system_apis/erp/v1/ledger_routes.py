@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
@@ -19,6 +18,7 @@ from contracts.erp import (
 from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import CursorQuery, LimitQuery
+from system_apis._kit.query import ChangedSinceQuery
 from system_apis._kit.router import system_router
 from system_apis.erp.v1.params import ErpDep, LegalEntityCode, PeriodQuery, RemoteId
 
@@ -33,7 +33,7 @@ async def list_invoices(  # noqa: PLR0917
     status: InvoiceStatus | None = None,
     period: PeriodQuery = None,
     customer_number: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
-    changed_since: datetime | None = None,
+    changed_since: ChangedSinceQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[Invoice]:

@@ -7,7 +7,6 @@ derived from it to Xero, which replays the first answer instead of creating a se
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query, Response
@@ -28,6 +27,7 @@ from contracts.erp import (
 from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import CursorQuery, LimitQuery
+from system_apis._kit.query import ChangedSinceQuery
 from system_apis._kit.router import system_router
 from system_apis.erp.v1 import ledger_routes
 from system_apis.erp.v1.params import BusinessKey, ErpDep, LegalEntityCode, created_status
@@ -72,7 +72,7 @@ async def list_customers(  # noqa: PLR0917
     legal_entity: LegalEntityCode,
     erp: ErpDep,
     caller: CallerDep,
-    changed_since: datetime | None = None,
+    changed_since: ChangedSinceQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[Customer]:

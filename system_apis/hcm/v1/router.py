@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Path, Query
@@ -23,6 +22,7 @@ from contracts.hcm import (
 from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from system_apis._kit.query import IsoDate, IsoDateTime
 from system_apis._kit.router import system_router
 from system_apis._kit.runtime import service_dep
 from system_apis.hcm.v1.service import HcmService
@@ -34,8 +34,8 @@ WorkerPath = Annotated[
 ]
 NumberPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 OrgUnitPath = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z]+-[0-9]+$")]
-StartQuery = Annotated[date, Query(description="First day of the period.")]
-EndQuery = Annotated[date, Query(description="Last day of the period (inclusive).")]
+StartQuery = Annotated[IsoDate, Query(description="First day of the period.")]
+EndQuery = Annotated[IsoDate, Query(description="Last day of the period (inclusive).")]
 ArchivedQuery = Annotated[bool, Query(description="Include archived entries.")]
 
 router = system_router(tags=["hcm"])
@@ -52,7 +52,7 @@ async def list_workers(
     legal_entity: Annotated[str | None, Query(max_length=40)] = None,
     org_unit_id: Annotated[str | None, Query(max_length=80)] = None,
     changed_since: Annotated[
-        datetime | None, Query(description="Only workers changed at or after this instant.")
+        IsoDateTime | None, Query(description="Only workers changed at or after this instant.")
     ] = None,
 ) -> Page[Worker]:
     """Workers, by employment status, legal entity, org unit or last change."""

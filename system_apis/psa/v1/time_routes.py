@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query
@@ -12,11 +11,12 @@ from contracts.psa import ApprovalState, TimeApproval, TimeApprovalResult, TimeE
 from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import CursorQuery, LimitQuery
+from system_apis._kit.query import IsoDate
 from system_apis._kit.router import system_router
 from system_apis.psa.v1.params import Id, IdFilter, PsaDep
 
 router = system_router()
-DateQuery = Annotated[date | None, Query(description="Inclusive bound on spent_date.")]
+DateQuery = Annotated[IsoDate | None, Query(description="Inclusive bound on spent_date.")]
 
 
 @router.get("/time-entries", operation_id="listTimeEntries", response_model=Page[TimeEntry])
@@ -44,13 +44,17 @@ async def list_time_entries(  # noqa: PLR0917
     )
 
 
-@router.get("/time-entries/{entry_id}", operation_id="getTimeEntry", response_model=TimeEntry)
+@router.get(
+    "/time-entries/{entry_id:digits}", operation_id="getTimeEntry", response_model=TimeEntry
+)
 async def get_time_entry(entry_id: Id, psa: PsaDep, caller: CallerDep) -> TimeEntry:
     return await psa.time.get_time_entry(caller, entry_id)
 
 
 @router.post(
-    "/time-entries/{entry_id}/approve", operation_id="approveTimeEntry", response_model=TimeEntry
+    "/time-entries/{entry_id:digits}/approve",
+    operation_id="approveTimeEntry",
+    response_model=TimeEntry,
 )
 async def approve_time_entry(
     entry_id: Id, psa: PsaDep, caller: CallerDep, idempotency_key: IdempotencyKeyHeader = None

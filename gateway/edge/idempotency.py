@@ -3,8 +3,8 @@
 - no key: the request passes untouched;
 - malformed key (empty, over 255 characters, not printable ASCII, repeated) → 400;
 - first use: the app runs; its response is stored unless it is a validation failure
-  (400, 422), a throttle (429) or a server error (5xx), in which case the key is
-  released and a retry runs again;
+  (400, 422), a refusal to authorize (401, 403: the operation never ran), a throttle
+  (429) or a server error (5xx), in which case the key is released and a retry runs again;
 - same key, same payload, done → the stored response, `Idempotent-Replayed: true`,
   and the app is not called;
 - same key, another payload → 422; same key while the first is running → 409.
@@ -95,9 +95,12 @@ def fingerprint(body: bytes, content_type: str) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+NOT_STORED = frozenset({400, 401, 403, 422, 429})
+
+
 def is_stored(status: int) -> bool:
-    """Whether an outcome is final enough to replay (validation, throttle, 5xx are not)."""
-    return status < 500 and status not in (400, 422, 429)
+    """Whether an outcome is final enough to replay (validation, auth, throttle, 5xx are not)."""
+    return status < 500 and status not in NOT_STORED
 
 
 def _header(scope: Scope, name: bytes) -> str:

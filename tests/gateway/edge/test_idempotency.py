@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from gateway.edge.idempotency import fingerprint
+from gateway.edge.idempotency import fingerprint, is_stored
 from gateway.edge.idempotency_store import (
     IdempotencyStore,
     KeyScope,
@@ -122,6 +122,27 @@ async def test_validation_failure_is_not_stored_and_key_is_released(edge: EdgeGa
     assert fixed.status_code == 201
     assert "idempotent-replayed" not in fixed.headers
     assert (await edge.calls())["orders"] == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "stored"),
+    [
+        (200, True),
+        (201, True),
+        (404, True),
+        (409, True),
+        (400, False),
+        (401, False),
+        (403, False),
+        (422, False),
+        (429, False),
+        (500, False),
+        (503, False),
+    ],
+)
+def test_only_outcomes_of_the_operation_are_stored(status: int, stored: bool) -> None:
+    # 401/403 come from the edge before the operation ran: a later authorized retry must run.
+    assert is_stored(status) is stored
 
 
 async def test_server_error_is_not_stored(edge: EdgeGateway) -> None:

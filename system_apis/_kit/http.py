@@ -14,6 +14,11 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=2.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)
 
 
+def pool_limits(max_connections: int) -> httpx.Limits:
+    """A pool of `max_connections`, all of which may stay alive between calls."""
+    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+
 def build_transport(name: TransportName, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
     """httpx's own pool, or aiohttp's (faster under concurrency, encode/httpx#3215)."""
     if name == "aiohttp":

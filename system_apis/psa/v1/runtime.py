@@ -9,7 +9,7 @@ import httpx
 
 from contracts.registry import RuntimeContext
 from system_apis._kit.breaker import CircuitBreaker
-from system_apis._kit.http import create_vendor_client
+from system_apis._kit.http import create_vendor_client, pool_limits
 from system_apis._kit.policy_files import load_mapping, load_ownership
 from system_apis._kit.quota import OutboundQuota
 from system_apis._kit.retry import RetryPolicy
@@ -28,10 +28,6 @@ def build_connector(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> HarvestConnector:
     """A Harvest connector speaking as `settings` say (tests may pass a transport)."""
-    limits = httpx.Limits(
-        max_connections=settings.max_connections,
-        max_keepalive_connections=settings.max_connections,
-    )
     client = create_vendor_client(
         base_url=settings.base_url,
         headers={
@@ -41,7 +37,7 @@ def build_connector(
             "Accept": "application/json",
         },
         timeout=httpx.Timeout(settings.timeout_s, connect=settings.connect_timeout_s),
-        limits=limits,
+        limits=pool_limits(settings.max_connections),
         transport=transport or settings.transport,
     )
     quota = OutboundQuota.build(

@@ -31,7 +31,7 @@ def encode_cursor(position: dict[str, Any]) -> str:
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any]:
-    """The position a cursor stands for; `{}` for the first page; 400 problem when forged."""
+    """The position a cursor stands for; `{}` for the first page; 422 problem when forged."""
     if cursor is None:
         return {}
     try:

@@ -50,10 +50,16 @@ wrk.method = "POST"
 wrk.body = '{body}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {token}"
+-- The script serves every wrk run (warm-up, each round, both concurrencies) and each
+-- run counts from 1 again: a prefix drawn per run keeps every key new, so no request
+-- is a replay of an earlier run's.
+local urandom = io.open("/dev/urandom", "rb")
+local prefix = urandom:read(8):gsub(".", function(c) return string.format("%02x", c:byte()) end)
+urandom:close()
 local sent = 0
 request = function()
   sent = sent + 1
-  wrk.headers["Idempotency-Key"] = "{prefix}-" .. sent
+  wrk.headers["Idempotency-Key"] = prefix .. "-" .. sent
   return wrk.format()
 end
 """
@@ -144,9 +150,9 @@ def issue_token(
 
 
 def wrk_script(root: Path, token: str) -> Path:
-    """A wrk Lua script for G+; each run gets its own key prefix, so no key repeats."""
+    """A wrk Lua script for G+; each wrk run draws its own key prefix, so no key repeats."""
     path = root / f"gplus-{uuid.uuid4().hex[:8]}.lua"
-    body = _WRK_SCRIPT.format(body=POSTED_BODY, token=token, prefix=uuid.uuid4().hex)
+    body = _WRK_SCRIPT.format(body=POSTED_BODY, token=token)
     path.write_text(textwrap.dedent(body))
     return path
 

@@ -55,6 +55,9 @@ NOTES = (
     "G+ has every policy on: JWT verification, a generous Redis moving-window rate limit "
     "(private redis-server on the server core; its CPU is not counted), a POST with a new "
     "Idempotency-Key per request (claimed and stored in SQLite), and the INFO access log.",
+    "G+ keys are new in every wrk run too (each run draws a random key prefix): results "
+    "before 2026-11-22T21 reused one prefix in every run, so after the warm-up G+ mostly "
+    "measured replays (no upstream call, no stored response).",
     "No gateway starts the vendor sandboxes of the embedded profile "
     "(ATRIUM_START_SANDBOXES=false).",
     "S: GET /api/v1/employees/{id} on the BambooHR sandbox with HTTP Basic (demo API key) "

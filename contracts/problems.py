@@ -37,6 +37,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
     for p in (
         ProblemType("malformed-request", 400, "The request is malformed"),
         ProblemType("invalid-token", 401, "Missing or invalid access token"),
+        ProblemType("invalid-signature", 401, "Missing or invalid request signature"),
         ProblemType("insufficient-scope", 403, "Insufficient scope"),
         ProblemType("no-scope-policy", 403, "The operation has no scope policy"),
         ProblemType("not-found", 404, "Resource not found"),
@@ -48,6 +49,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType("period-closed", 409, "The accounting period is closed"),
         ProblemType("idempotency-key-in-use", 409, "A request with this key is in progress"),
         ProblemType("not-system-of-record", 409, "This API does not own the attribute"),
+        ProblemType("exception-closed", 409, "The exception is already resolved or cancelled"),
+        ProblemType("exception-claimed", 409, "Someone else has claimed the exception"),
+        ProblemType("exception-action-unavailable", 409, "The action does not apply here"),
         ProblemType("gone", 410, "Gone"),
         ProblemType("payload-too-large", 413, "Payload too large"),
         ProblemType("unsupported-media-type", 415, "Unsupported media type"),

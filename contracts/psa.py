@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -45,6 +45,17 @@ class Customer(_Record):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     legal_entity: str | None = Field(default=None, description="Contracting legal entity code.")
     active: bool
+
+
+class CustomerCreate(_Write):
+    """Mirror an ERP customer into the PSA; the ERP owns its attributes, so an existing
+    customer with this number is returned as it is, never changed."""
+
+    customer_number: str = Field(pattern=_CODE)
+    name: str = Field(min_length=1, max_length=200)
+    currency: str = Field(
+        pattern=r"^[A-Z]{3}$", description="The currency the customer is invoiced in."
+    )
 
 
 class Project(_Record):
@@ -165,6 +176,47 @@ class ResourceUpdate(_Write):
     email: str | None = Field(default=None, description="Owned by the HCM (409).")
 
 
+class ResourceCreate(_Write):
+    """Make a worker the HCM hired staffable: the PSA's copy of them, keyed by employee number.
+
+    Identity (names, email, grade, entity) is copied from the HCM once, when the resource is
+    created; an existing resource with this employee number is returned as it is. Afterwards
+    only what the PSA owns changes here (updateResource).
+    """
+
+    employee_number: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9-]+$")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    grade: str | None = Field(default=None, min_length=1, max_length=40)
+    legal_entity: str | None = Field(default=None, pattern=_CODE)
+    role: str | None = Field(
+        default=None, min_length=1, max_length=100, description="Staffing role, e.g. a job title."
+    )
+    contractor: bool = False
+    is_assignable: bool = True
+    weekly_capacity_hours: WireDecimal | None = Field(default=None, ge=0, le=168, decimal_places=1)
+    bill_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    cost_rate: WireDecimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+
+
+class ResourceApproverUpdate(_Write):
+    """Route a resource's timesheet approval to another resource (its line manager)."""
+
+    approver_id: str | None = Field(
+        pattern=r"^\d{1,18}$", description="The approving resource; null removes the routing."
+    )
+
+
+class ResourceApprover(BaseModel):
+    """Who approves a resource's time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    resource_id: str
+    approver_id: str | None
+
+
 class Assignment(_Record):
     """A resource staffed on a project."""
 
@@ -235,3 +287,19 @@ class TimeApprovalResult(BaseModel):
 
     approved: list[str]
     already_approved: list[str]
+
+
+class TimeBilling(_Write):
+    """Mark approved time entries billed: they stay locked and are never billed again."""
+
+    entry_ids: list[Annotated[str, Field(pattern=r"^\d{1,18}$")]] = Field(
+        min_length=1, max_length=200
+    )
+
+
+class TimeBillingResult(BaseModel):
+    """The entries now marked billed (marking a billed entry again changes nothing)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    billed: list[str]

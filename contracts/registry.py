@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+from pydantic_settings import BaseSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+S = TypeVar("S", bound=BaseSettings)
 
 
 class Lifecycle(StrEnum):
@@ -38,6 +45,32 @@ class RuntimeContext:
     redis_url: str | None
     policy_dir: Path
     data_dir: Path
+    database_url: str | None = None
+    """The gateway's application database (SQLAlchemy async URL), for runtimes that keep rows."""
+    api_http: Callable[[str], httpx.AsyncClient] | None = field(default=None, compare=False)
+    """A client for another API version, by base path ('/system/hcm/v1'): it reaches that
+    version through the gateway's edge, authenticated as the internal process runtime."""
+
+
+def settings_from(cls: type[S], ctx: RuntimeContext) -> S:
+    """Settings for an API version from the environment the gateway handed over."""
+    prefix = str(cls.model_config.get("env_prefix", "")).upper()
+    values: dict[str, Any] = {}
+    for name in cls.model_fields:
+        value = ctx.environ.get(f"{prefix}{name}".upper())
+        if value is not None:
+            values[name] = _decoded(value)
+    return cls(**values)
+
+
+def _decoded(value: str) -> Any:
+    """Lists and objects arrive as JSON, as pydantic-settings expects of complex fields."""
+    if value.lstrip().startswith(("[", "{")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 class ApiVersion(BaseModel):

@@ -10,7 +10,7 @@ value. Write models are therefore strict (`WRITE_CONFIG`), with these types (and
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -18,6 +18,9 @@ from pydantic import BeforeValidator, ConfigDict, Strict
 
 WRITE_CONFIG = ConfigDict(extra="forbid", strict=True)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?"
+)
 
 
 def _iso_date(value: Any) -> Any:
@@ -31,3 +34,13 @@ WireDate = Annotated[date, Strict(False), BeforeValidator(_iso_date)]
 # Decimal text is parsed as-is: a validator ahead of it would hide `ge`/`max_digits` from the
 # JSON Schema, and the lax parser already refuses booleans, NaN and non-numeric text.
 WireDecimal = Annotated[Decimal, Strict(False)]
+
+
+def _iso_datetime(value: Any) -> Any:
+    """Admit a datetime or its RFC 3339 text; numbers (Unix time) are refused."""
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_DATETIME.fullmatch(value)):
+        return value
+    raise ValueError("expected an RFC 3339 date-time, e.g. 2026-10-31T09:00:00Z")
+
+
+WireDateTime = Annotated[datetime, Strict(False), BeforeValidator(_iso_datetime)]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, cast
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -16,6 +17,7 @@ from gateway import health
 from gateway.database import create_engine, create_schema
 from gateway.edge.idempotency_store import create_idempotency_store
 from gateway.edge.rate_limiter import create_rate_limiter
+from gateway.graphql.endpoint import mount_graphql
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.errors import UnhandledErrorMiddleware
 from gateway.middleware.header_limit import HeaderLimitMiddleware
@@ -29,6 +31,7 @@ from gateway.policy.scopes import load_scope_policy
 from gateway.problems import install_problem_handlers
 from gateway.registry import catalog
 from gateway.registry.discovery import discover_apis
+from gateway.registry.internal_client import InternalTokenAuth, internal_client_factory
 from gateway.registry.mounting import MountedVersion, mount_apis
 from gateway.registry.runtimes import running_services, runtime_context
 from gateway.settings import GatewaySettings
@@ -69,23 +72,27 @@ def _lifespan(settings: GatewaySettings, mounted: list[MountedVersion]):  # type
         idempotency = create_idempotency_store(settings, engine)
         bootstrapping = asyncio.create_task(_bootstrap(engine, keys))
         await asyncio.wait({bootstrapping}, timeout=BOOTSTRAP_WAIT_S)
+        state = GatewayState(
+            settings=settings,
+            db=engine,
+            redis=redis,
+            upstream_http=upstream,
+            keys=keys,
+            denylist=create_denylist(settings, engine, redis),
+            trusted_issuers=TrustedIssuers(settings, upstream),
+            rate_limiter=create_rate_limiter(settings, redis),
+            idempotency=idempotency,
+            apis={},
+        )
+        auth = InternalTokenAuth(keys, settings, list(app.state.scope_policy.scopes))
+        api_http = internal_client_factory(app, cast(dict[str, Any], state), auth)
         stack = AsyncExitStack()
         try:
-            services = await stack.enter_async_context(
-                running_services(mounted, runtime_context(settings))
-            )
-            yield GatewayState(
-                settings=settings,
-                db=engine,
-                redis=redis,
-                upstream_http=upstream,
-                keys=keys,
-                denylist=create_denylist(settings, engine, redis),
-                trusted_issuers=TrustedIssuers(settings, upstream),
-                rate_limiter=create_rate_limiter(settings, redis),
-                idempotency=idempotency,
-                apis=services,
-            )
+            context = runtime_context(settings, api_http=api_http)
+            # Filled in place: requests and the internal clients read this very dict, and a
+            # runtime that starts late (retried in the background) appears in it.
+            await stack.enter_async_context(running_services(mounted, context, state["apis"]))
+            yield state
         finally:
             await stack.aclose()
             bootstrapping.cancel()
@@ -116,6 +123,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(oauth.router)
     app.state.scope_policy = scopes = load_scope_policy(settings.policy_dir)
     mounted = mount_apis(app, discover_apis(), scopes)
+    mount_graphql(app, settings, scopes)
     app.router.lifespan_context = _lifespan(settings, mounted)
     app.state.catalog = catalog.build_catalog(mounted)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -114,7 +114,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def write_openapi(args: argparse.Namespace) -> int:
-    from gateway.openapi_export import export_documents, render_document  # noqa: PLC0415
+    from gateway.openapi_export import (  # noqa: PLC0415
+        export_documents,
+        export_texts,
+        render_document,
+    )
 
     documents = asyncio.run(export_documents(load_settings(data_dir=Path(args.scratch))))
     out = Path(args.out)
@@ -124,7 +128,13 @@ def write_openapi(args: argparse.Namespace) -> int:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_document(document))
-    sys.stdout.write(f"wrote {len(documents)} document(s) under {out}/\n")
+    texts = export_texts()
+    for stale in set(out.rglob("*.graphql")) - {out / relative for relative in texts}:
+        stale.unlink()
+    for relative, text in texts.items():
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out / relative).write_text(text)
+    sys.stdout.write(f"wrote {len(documents) + len(texts)} document(s) under {out}/\n")
     return 0
 
 
@@ -135,7 +145,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--host", help="listen address (default 127.0.0.1 or ATRIUM_HOST)")
     run.add_argument("--port", type=int, help="listen port (default 8080 or ATRIUM_PORT)")
     run.set_defaults(handler=serve)
-    spec = commands.add_parser("openapi", help="write every API version's OpenAPI document")
+    spec = commands.add_parser(
+        "openapi", help="write every API version's OpenAPI document and the event schemas"
+    )
     spec.add_argument("--out", default="openapi", help="output folder (default openapi/)")
     spec.add_argument("--scratch", default="var/openapi-scratch", help="scratch data folder")
     spec.set_defaults(handler=write_openapi)

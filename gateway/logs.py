@@ -5,12 +5,24 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+import time
 from typing import Any
 
 from gateway.request_context import current_request
 
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_LEVELS = {level: logging.getLevelName(level).lower() for level in range(0, 60, 10)}
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+# Libraries whose INFO lines repeat the access log for every upstream call, URLs (query
+# strings included) and all: at INFO they keep quiet; the proxy logs upstream failures.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+
+def timestamp(created: float) -> str:
+    """ISO 8601 in UTC with milliseconds, e.g. '2026-01-31T12:00:00.123+00:00'."""
+    seconds = int(created)
+    millis = int((created - seconds) * 1000)
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{millis:03d}+00:00"
 
 
 class JsonFormatter(logging.Formatter):
@@ -18,8 +30,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
+            "ts": timestamp(record.created),
+            "level": _LEVELS.get(record.levelno) or record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
         }
@@ -33,7 +45,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, separators=(",", ":"))
+        return _encode(line)
 
 
 def configure_logging(level: str) -> None:
@@ -48,3 +60,12 @@ def configure_logging(level: str) -> None:
         logger.handlers.clear()
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    quiet = logging.NOTSET if root.level < logging.INFO else max(logging.WARNING, root.level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)  # at DEBUG they say everything again
+    # The JSON line shows none of the caller's file, line, thread or process: skip
+    # gathering them for every record (the logging HOWTO's "Optimization" section).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False

@@ -1,4 +1,4 @@
-"""Fetch every OpenAPI document exactly as the running gateway serves it."""
+"""Every OpenAPI document exactly as the running gateway serves it, and the event contracts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ from fastapi import FastAPI
 
 from contracts.registry import Lifecycle
 from gateway.app import create_app
+from gateway.graphql.schema import print_sdl
 from gateway.registry.catalog import Catalog
 from gateway.settings import GatewaySettings
+from process_apis.events.asyncapi import event_documents
+
+GRAPHQL_SDL = "graphql/schema.graphql"
 
 
 async def export_documents(settings: GatewaySettings) -> dict[str, dict[str, Any]]:
-    """Relative file path -> OpenAPI document, for the gateway and each in-process version."""
+    """Relative file path -> document: OpenAPI for the gateway and each in-process version,
+    JSON Schema and AsyncAPI for the events (`events/…`)."""
     app = create_app(settings)
     catalog: Catalog = app.state.catalog
     documents = {"gateway.json": await _fetch(app, "/openapi.json")}
@@ -24,7 +29,12 @@ async def export_documents(settings: GatewaySettings) -> dict[str, dict[str, Any
             if version.served_by == "in-process" and version.lifecycle is not Lifecycle.RETIRED:
                 path = f"{api.kind}/{api.name}/{version.version}.json"
                 documents[path] = await _fetch(app, f"{version.base_path}/openapi.json")
-    return documents
+    return documents | event_documents()
+
+
+def export_texts() -> dict[str, str]:
+    """Relative file path -> text, for the contracts that are not JSON: the GraphQL SDL."""
+    return {GRAPHQL_SDL: print_sdl()}
 
 
 def render_document(document: dict[str, Any]) -> str:

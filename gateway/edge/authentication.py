@@ -1,8 +1,10 @@
 """Authenticate every request to a mounted API version, before anything else runs.
 
 The verified `Principal` goes into the request's state (`request.state.principal`),
-where the scope dependency and the inner edge layers find it. A version's public paths
-(its OpenAPI document and docs) need no token. Tokens are never logged.
+where the scope dependency and the inner edge layers find it. A token's signature and
+claims are checked once per token (`verified_tokens.py`); revocation on every request,
+with the rate-limit count where both live in Redis (`admission.py`). A version's public
+paths (its OpenAPI document and docs) need no token. Tokens are never logged.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.problems import ProblemError
+from gateway.edge.admission import admit
 from gateway.oauth.rfc6750_bearer import bearer_token, verify
+from gateway.oauth.verified_tokens import VerifiedTokens
 from gateway.problems import send_problem
 from gateway.state import GatewayState
 
@@ -36,6 +40,7 @@ class Authentication:
     def __init__(self, app: ASGIApp, *, public_paths: frozenset[str]) -> None:
         self.app = app
         self.public_paths = public_paths
+        self.verified = VerifiedTokens()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or relative_path(scope) in self.public_paths:
@@ -43,7 +48,10 @@ class Authentication:
             return
         try:
             state = cast(GatewayState, scope["state"])
-            scope["state"][PRINCIPAL] = await verify(state, bearer_token(Request(scope)))
+            token = bearer_token(Request(scope))
+            principal = await verify(state, token, check_revocation=False, verified=self.verified)
+            await admit(state, scope, principal)  # revocation (and maybe the rate-limit count)
+            scope["state"][PRINCIPAL] = principal
         except ProblemError as error:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": _POLICY_VIOLATION})

@@ -71,7 +71,7 @@ def idempotency_key(scope: Scope) -> str | None:
         raise malformed("The Idempotency-Key is empty.")
     if len(text) > MAX_KEY_LENGTH:
         raise malformed(f"The Idempotency-Key is longer than {MAX_KEY_LENGTH} characters.")
-    if not all(" " <= c <= "~" for c in text):
+    if not (text.isascii() and text.isprintable()):  # i.e. every character in " ".."~"
         raise malformed("The Idempotency-Key must be printable ASCII.")
     return text
 

@@ -17,50 +17,25 @@ import hashlib
 import logging
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Float,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-    bindparam,
-    delete,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.database import metadata
+from gateway.database import SqlConnection, Transactions
+from gateway.edge.idempotency_records import (
+    DONE,
+    IN_FLIGHT,
+    Records,
+    idempotency_records,
+    records,
+)
 from gateway.settings import GatewaySettings
 
+__all__ = ["idempotency_records"]  # the table, where the store's users have found it
 _log = logging.getLogger("atrium.idempotency")
-IN_FLIGHT, DONE = "in-flight", "done"
-
-idempotency_records = Table(
-    "idempotency_records",
-    metadata,
-    Column("scope_hash", String(64), primary_key=True),
-    Column("client_id", String(255), nullable=False),
-    Column("method", String(16), nullable=False),
-    Column("path", Text, nullable=False),
-    Column("idempotency_key", String(255), nullable=False),
-    Column("fingerprint", String(64), nullable=False),
-    Column("state", String(16), nullable=False),
-    Column("claim_token", String(32), nullable=False),
-    Column("lease_expires_at", Float, nullable=False),
-    Column("expires_at", Float, nullable=False, index=True),
-    Column("status", Integer, nullable=True),
-    Column("headers", JSON, nullable=True),
-    Column("body", LargeBinary, nullable=True),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +86,7 @@ class Mismatch:
 
 Claim = Owned | Replay | InFlight | Mismatch
 
-_COMPLETE = update(idempotency_records).where(
-    idempotency_records.c.scope_hash == bindparam("hash"),
-    idempotency_records.c.claim_token == bindparam("token"),
-)  # SET takes the columns named in the parameters: state, status, headers, body
+_CLAIM_ATTEMPTS = 3
 
 
 def create_idempotency_store(settings: GatewaySettings, engine: AsyncEngine) -> IdempotencyStore:
@@ -128,7 +100,11 @@ def create_idempotency_store(settings: GatewaySettings, engine: AsyncEngine) -> 
 
 
 class IdempotencyStore:
-    """Claims, completes, releases and purges idempotency records."""
+    """Claims, completes, releases and purges idempotency records.
+
+    Each operation is one transaction (`Transactions`): a claim, whatever it finds,
+    costs one trip to the database, and so does storing or releasing the outcome.
+    """
 
     def __init__(
         self,
@@ -145,97 +121,52 @@ class IdempotencyStore:
         self.lease_s = lease_s
         self.purge_interval_s = purge_interval_s
         self._next_purge = 0.0
-        self._purging: set[asyncio.Task[None]] = set()
-        # Built once: constructing and cache-keying a statement per request costs more
-        # CPU than SQLite takes to run it.
-        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        self._claim_statement = (
-            insert(idempotency_records)
-            .on_conflict_do_nothing()
-            .returning(idempotency_records.c.scope_hash)
-        )
+        self._background: set[asyncio.Task[Any]] = set()
+        self._transactions = Transactions(engine)
 
     async def claim(self, scope: KeyScope, fingerprint: str) -> Claim:
         """Take the key, or say why not (replay, in flight, other payload)."""
         self._maybe_purge()
-        for _ in range(3):
+        work = asyncio.ensure_future(
+            self._transactions.run(partial(self._claim, scope, fingerprint))
+        )
+        try:
+            # Shielded: a claim the database made for a request that went away meanwhile
+            # is released, rather than blocking its key for a whole lease.
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            work.add_done_callback(partial(self._release_orphan, scope))
+            raise
+
+    def _claim(self, scope: KeyScope, fingerprint: str, connection: SqlConnection) -> Claim:
+        rows = records(connection)
+        digest = scope.digest
+        for _ in range(_CLAIM_ATTEMPTS):
             token = secrets.token_hex(16)
-            if await self._insert(scope, fingerprint, token):
+            if rows.insert(self._new_row(scope, digest, fingerprint, token)):
                 return Owned(token)
-            row = await self._read(scope)
+            row = rows.read(digest)
             if row is None:
                 continue  # deleted (released or purged) since our insert: try again
             now = time.time()
             if row["expires_at"] <= now:
-                await self._delete_expired(scope, now)
+                rows.delete_expired(digest, now)
                 continue
-            return await self._existing(scope, fingerprint, row, now)
+            if row["fingerprint"] != fingerprint:
+                return Mismatch()
+            if row["state"] == DONE:
+                return Replay(_stored(row))
+            if row["lease_expires_at"] > now:
+                return InFlight()
+            return self._take_over(rows, digest, now)
         return InFlight()
 
-    async def _existing(self, scope: KeyScope, fingerprint: str, row: Any, now: float) -> Claim:
-        if row["fingerprint"] != fingerprint:
-            return Mismatch()
-        if row["state"] == DONE:
-            body = row["body"] or b""
-            headers = [(str(k), str(v)) for k, v in row["headers"] or []]
-            return Replay(StoredResponse(row["status"], headers, bytes(body)))
-        if row["lease_expires_at"] > now:
-            return InFlight()
-        return await self._take_over(scope, now)
-
-    async def _take_over(self, scope: KeyScope, now: float) -> Claim:
-        """Claim a record whose owner's lease ran out (it crashed or hung)."""
-        token = secrets.token_hex(16)
-        table = idempotency_records
-        async with self.engine.begin() as conn:
-            result = await conn.execute(
-                update(table)
-                .where(
-                    table.c.scope_hash == scope.digest,
-                    table.c.state == IN_FLIGHT,
-                    table.c.lease_expires_at <= now,
-                )
-                .values(claim_token=token, lease_expires_at=now + self.lease_s)
-            )
-        if result.rowcount == 1:
-            _log.warning("took over an idempotency key whose lease expired")
-            return Owned(token)
-        return InFlight()
-
-    async def complete(self, scope: KeyScope, token: str, response: StoredResponse) -> None:
-        """Store the first response; a no-op if the claim was lost to a takeover."""
-        values = {
-            "hash": scope.digest,
-            "token": token,
-            "state": DONE,
-            "status": response.status,
-            "headers": [list(h) for h in response.headers],
-            "body": response.body,
-        }
-        async with self.engine.begin() as conn:
-            await conn.execute(_COMPLETE, values)
-
-    async def release(self, scope: KeyScope, token: str) -> None:
-        """Forget the claim so the key can be used again (the outcome is not worth keeping)."""
-        table = idempotency_records
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                delete(table).where(
-                    table.c.scope_hash == scope.digest, table.c.claim_token == token
-                )
-            )
-
-    async def purge_expired(self) -> int:
-        """Delete every record past its retention; returns how many."""
-        table = idempotency_records
-        async with self.engine.begin() as conn:
-            result = await conn.execute(delete(table).where(table.c.expires_at <= time.time()))
-        return int(result.rowcount or 0)
-
-    async def _insert(self, scope: KeyScope, fingerprint: str, token: str) -> bool:
+    def _new_row(
+        self, scope: KeyScope, digest: str, fingerprint: str, token: str
+    ) -> dict[str, Any]:
         now = time.time()
-        values = {
-            "scope_hash": scope.digest,
+        return {
+            "scope_hash": digest,
             "client_id": scope.client_id,
             "method": scope.method,
             "path": scope.path,
@@ -246,29 +177,46 @@ class IdempotencyStore:
             "lease_expires_at": now + self.lease_s,
             "expires_at": now + self.retention_s,
         }
-        async with self.engine.begin() as conn:
-            inserted = (await conn.execute(self._claim_statement, values)).first()
-        # RETURNING, not rowcount: psycopg reports no count for a conflict-skipping insert.
-        return inserted is not None
 
-    async def _read(self, scope: KeyScope) -> Any:
-        table = idempotency_records
-        async with self.engine.connect() as conn:
-            result = await conn.execute(select(table).where(table.c.scope_hash == scope.digest))
-            row = result.first()
-        return row._mapping if row is not None else None
+    def _take_over(self, rows: Records, digest: str, now: float) -> Claim:
+        """Claim a record whose owner's lease ran out (it crashed or hung)."""
+        token = secrets.token_hex(16)
+        if rows.take_over(digest, token, now, now + self.lease_s):
+            _log.warning("took over an idempotency key whose lease expired")
+            return Owned(token)
+        return InFlight()
 
-    async def _delete_expired(self, scope: KeyScope, now: float) -> None:
-        table = idempotency_records
-        async with self.engine.begin() as conn:
-            await conn.execute(
-                delete(table).where(table.c.scope_hash == scope.digest, table.c.expires_at <= now)
-            )
+    async def complete(self, scope: KeyScope, token: str, response: StoredResponse) -> None:
+        """Store the first response; a no-op if the claim was lost to a takeover."""
+        digest, headers = scope.digest, [list(h) for h in response.headers]
+        await self._transactions.run(
+            lambda c: records(c).complete(digest, token, response.status, headers, response.body)
+        )
+
+    async def release(self, scope: KeyScope, token: str) -> None:
+        """Forget the claim so the key can be used again (the outcome is not worth keeping)."""
+        digest = scope.digest
+        await self._transactions.run(lambda c: records(c).release(digest, token))
+
+    def _release_orphan(self, scope: KeyScope, work: asyncio.Future[Claim]) -> None:
+        if work.cancelled() or work.exception() is not None:
+            return
+        claim = work.result()
+        if isinstance(claim, Owned):
+            task = asyncio.ensure_future(self.release(scope, claim.token))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def purge_expired(self) -> int:
+        """Delete every record past its retention; returns how many."""
+        now = time.time()
+        return await self._transactions.run(lambda c: records(c).delete_expired(None, now))
 
     async def aclose(self) -> None:
-        """Wait for a purge still running, so the engine is not closed under it."""
-        if self._purging:
-            await asyncio.gather(*self._purging, return_exceptions=True)
+        """Wait for a purge or release still running, then close the store's connection."""
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        await self._transactions.aclose()
 
     def _maybe_purge(self) -> None:
         now = time.monotonic()
@@ -276,8 +224,8 @@ class IdempotencyStore:
             return
         self._next_purge = now + self.purge_interval_s
         task = asyncio.create_task(self._purge_logged())
-        self._purging.add(task)
-        task.add_done_callback(self._purging.discard)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _purge_logged(self) -> None:
         try:
@@ -287,3 +235,8 @@ class IdempotencyStore:
             return
         if purged:
             _log.info("purged expired idempotency records", extra={"count": purged})
+
+
+def _stored(row: Mapping[str, Any]) -> StoredResponse:
+    headers = [(str(k), str(v)) for k, v in row["headers"] or []]
+    return StoredResponse(row["status"], headers, bytes(row["body"] or b""))

@@ -11,16 +11,20 @@ could not be reached (the fail mode decided, so there is no count to report).
 
 from __future__ import annotations
 
+import functools
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.problems import ProblemError
+from gateway.edge.admission import counted
 from gateway.edge.caller import client_key, verified_caller
 from gateway.edge.rate_limiter import RateLimiter, Verdict, policy_name
 from gateway.policy.rate_limits import Bucket
 from gateway.problems import send_problem
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of buckets, asked on every response
 def policy_field(bucket: Bucket) -> str:
     """The `RateLimit-Policy` value: one quota policy item per window."""
     return ", ".join(
@@ -72,7 +76,9 @@ class RateLimitMiddleware:
         bucket = limiter.bucket(
             principal.tier if principal else None, scope["method"], scope["path"]
         )
-        verdict = await limiter.check(client_key(scope, principal), bucket)
+        verdict = counted(scope)
+        if verdict is None or verdict.bucket != bucket:
+            verdict = await limiter.check(client_key(scope, principal), bucket)
         if not verdict.allowed:
             await send_problem(send, refusal(verdict))
             return

@@ -60,6 +60,7 @@ class Verdict:
     bucket: Bucket
     counts: tuple[WindowCount, ...] = ()
     unavailable: bool = False  # the counter could not answer; the fail mode decided
+    barred: bool = False  # the barring key existed: refused, and counted nowhere
 
     @property
     def retry_after_s(self) -> int:
@@ -126,13 +127,31 @@ class RateLimiter:
     def bucket(self, tier: str | None, method: str, path: str) -> Bucket:
         return resolve_bucket(self.policy, tier, method, path)
 
-    async def check(self, client: str, bucket: Bucket) -> Verdict:
-        """Count one request of `client` in `bucket`; bounded in time whatever the storage does."""
+    def can_bar(self, redis: Redis) -> bool:
+        """Whether a check can read a key of `redis` in its round trip (see `check`)."""
+        storage = self.storage
+        ready = time.monotonic() >= self._skip_storage_until
+        return ready and isinstance(storage, RedisWindows) and storage.redis is redis
+
+    async def check(
+        self,
+        client: str,
+        bucket: Bucket,
+        *,
+        barred_by: str | None = None,
+        timeout_s: float | None = None,
+    ) -> Verdict:
+        """Count one request of `client` in `bucket`; bounded in time whatever the storage does.
+
+        `barred_by` (only where `can_bar`) names a Redis key whose existence refuses the
+        request uncounted, checked in the same round trip; `timeout_s` may shorten the wait.
+        """
         if time.monotonic() < self._skip_storage_until:
             return self._unavailable(bucket)
+        timeout = self.timeout_s if timeout_s is None else min(timeout_s, self.timeout_s)
         try:
-            async with asyncio.timeout(self.timeout_s):
-                return await self._count(client, bucket)
+            async with asyncio.timeout(timeout):
+                return await self._count(client, bucket, barred_by)
         except (TimeoutError, StorageError, RedisError, OSError) as exc:
             self._skip_storage_until = time.monotonic() + self.cooldown_s
             _log.warning(
@@ -146,14 +165,20 @@ class RateLimiter:
     def _unavailable(self, bucket: Bucket) -> Verdict:
         return Verdict(self.fail_mode is FailMode.OPEN, bucket, unavailable=True)
 
-    async def _count(self, client: str, bucket: Bucket) -> Verdict:
+    async def _count(self, client: str, bucket: Bucket, barred_by: str | None) -> Verdict:
         if self._strategy is None:
             assert isinstance(self.storage, RedisWindows)
-            return await self._count_in_redis(self.storage, client, bucket)
+            return await self._count_in_redis(self.storage, client, bucket, barred_by)
+        if barred_by is not None:
+            raise ValueError("only a Redis counter can check a barring key")
         return await self._count_in_memory(self._strategy, client, bucket)
 
-    async def _count_in_redis(self, windows: RedisWindows, client: str, bucket: Bucket) -> Verdict:
-        hit = await windows.hit(f"{client}/{bucket.group}", bucket.windows)
+    async def _count_in_redis(
+        self, windows: RedisWindows, client: str, bucket: Bucket, barred_by: str | None
+    ) -> Verdict:
+        hit = await windows.hit(f"{client}/{bucket.group}", bucket.windows, barred_by=barred_by)
+        if hit.barred:
+            return Verdict(False, bucket, barred=True)
         counts = tuple(
             WindowCount(
                 policy=policy_name(bucket, window),

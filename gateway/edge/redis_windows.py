@@ -5,7 +5,12 @@ every gateway process sharing the Redis sees one exact count, and it is all or n
 a request refused by one window is counted in none. Each window is a sorted set of
 request timestamps (Redis server time, so the clocks of the gateway hosts do not matter);
 entries older than the window are dropped before counting. The keys of one bucket share
-a hash tag, so the script also runs on a Redis Cluster.
+a hash tag.
+
+A hit may name one more key that bars the request if it exists (the revoked-token key of
+the denylist, `admission.py`): the check and the count then cost one round trip, and a
+barred request is counted nowhere. That key lives in another hash slot, so this needs
+one Redis server, as the gateway's client is (not a Redis Cluster).
 """
 
 from __future__ import annotations
@@ -18,17 +23,22 @@ from redis.asyncio import Redis
 
 from contracts.policies import RateWindow
 
+# KEYS: one per window, then optionally the barring key.
+# ARGV: the request's unique member, the number of windows n, then limit and seconds per window.
 _SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local n = #KEYS
+local n = tonumber(ARGV[2])
+if #KEYS > n and redis.call('EXISTS', KEYS[n + 1]) == 1 then
+    return {-1, tostring(now)}
+end
 local counts = {}
 local allowed = 1
 for i = 1, n do
-    local seconds = tonumber(ARGV[2 * i + 1])
+    local seconds = tonumber(ARGV[2 * i + 2])
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - seconds)
     counts[i] = redis.call('ZCARD', KEYS[i])
-    if counts[i] >= tonumber(ARGV[2 * i]) then
+    if counts[i] >= tonumber(ARGV[2 * i + 1]) then
         allowed = 0
     end
 end
@@ -36,7 +46,7 @@ local reply = {allowed, tostring(now)}
 for i = 1, n do
     if allowed == 1 then
         redis.call('ZADD', KEYS[i], now, ARGV[1])
-        redis.call('EXPIRE', KEYS[i], tonumber(ARGV[2 * i + 1]))
+        redis.call('EXPIRE', KEYS[i], tonumber(ARGV[2 * i + 2]))
         counts[i] = counts[i] + 1
     end
     local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')[2]
@@ -62,6 +72,7 @@ class Hit:
     allowed: bool
     now: float
     windows: tuple[WindowState, ...]
+    barred: bool = False  # the barring key existed: nothing was counted
 
 
 class RedisWindows:
@@ -72,14 +83,23 @@ class RedisWindows:
         self.key_prefix = key_prefix
         self._script = redis.register_script(_SCRIPT)
 
-    async def hit(self, identity: str, windows: Sequence[RateWindow]) -> Hit:
-        """Count one request of `identity` in every window if it fits them all."""
+    async def hit(
+        self, identity: str, windows: Sequence[RateWindow], *, barred_by: str | None = None
+    ) -> Hit:
+        """Count one request of `identity` in every window if it fits them all.
+
+        If the key `barred_by` exists, the request is barred instead and counted nowhere.
+        """
         tag = f"{self.key_prefix}:{{{identity}}}"
         keys = [f"{tag}:{w.limit}/{w.seconds}" for w in windows]
-        args: list[str | int] = [os.urandom(8).hex()]  # unique member per request
+        if barred_by is not None:
+            keys.append(barred_by)
+        args: list[str | int] = [os.urandom(8).hex(), len(windows)]  # unique member per request
         for window in windows:
             args += [window.limit, window.seconds]
         reply = await self._script(keys=keys, args=args)
+        if int(reply[0]) < 0:
+            return Hit(False, float(reply[1]), (), barred=True)
         states = tuple(
             WindowState(int(reply[2 * i + 2]), float(reply[2 * i + 3])) for i in range(len(windows))
         )

@@ -84,7 +84,9 @@ class Denylist:
             await self._revoke_in_sql(jti, expires_at)
             return
         redis = self.redis
-        ok = await self._bounded(lambda: redis.set(_PREFIX + jti, b"1", exat=max(expires_at, 1)))
+        ok = await self._bounded(
+            lambda: redis.set(self.redis_key(jti), b"1", exat=max(expires_at, 1))
+        )
         if ok is None:
             raise self.unavailable()
 
@@ -93,12 +95,41 @@ class Denylist:
         if self.redis is None:
             return await self._revoked_in_sql(jti)
         redis = self.redis
-        found = await self._bounded(lambda: redis.exists(_PREFIX + jti))
+        found = await self._bounded(lambda: redis.exists(self.redis_key(jti)))
         if found is not None:
             return bool(found)
+        return self._fail_mode_answer()
+
+    def redis_key(self, jti: str) -> str:
+        """Where a revoked `jti` is recorded in Redis."""
+        return _PREFIX + jti
+
+    def ready(self) -> bool:
+        """Whether Redis may be asked now: configured, and not cooling down after a failure."""
+        return self.redis is not None and time.monotonic() >= self._skip_redis_until
+
+    def unanswered(self, error: str) -> bool:
+        """`is_revoked`'s answer when another caller could not ask Redis for it in time.
+
+        Starts the cooldown, as a failure of this denylist's own call would; then the
+        fail mode answers (closed: a 503 problem).
+        """
+        self._cool_down(error)
+        return self._fail_mode_answer()
+
+    def _fail_mode_answer(self) -> bool:
         if self.fail_mode is FailMode.CLOSED:
             raise self.unavailable()
         return False
+
+    def _cool_down(self, error: str) -> None:
+        self._skip_redis_until = time.monotonic() + self.cooldown_s
+        _log.warning(
+            "denylist Redis unavailable; failing %s for %.1f s",
+            self.fail_mode,
+            self.cooldown_s,
+            extra={"error": error},
+        )
 
     def unavailable(self) -> ProblemError:
         """The 503 answered while Redis cannot be asked, with when to retry."""
@@ -117,13 +148,7 @@ class Denylist:
             async with asyncio.timeout(self.timeout_s):
                 return await call()
         except (TimeoutError, RedisError, OSError) as exc:
-            self._skip_redis_until = time.monotonic() + self.cooldown_s
-            _log.warning(
-                "denylist Redis unavailable; failing %s for %.1f s",
-                self.fail_mode,
-                self.cooldown_s,
-                extra={"error": repr(exc)},
-            )
+            self._cool_down(repr(exc))
             return None
 
     async def _revoke_in_sql(self, jti: str, expires_at: int) -> None:

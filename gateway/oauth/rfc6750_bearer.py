@@ -13,10 +13,12 @@ from fastapi import Depends, Request
 from contracts.problems import ProblemError
 from gateway.oauth.rfc9068_tokens import (
     InvalidTokenError,
+    KeyLookup,
     Principal,
     TrustedKey,
     verify_access_token,
 )
+from gateway.oauth.verified_tokens import VerifiedTokens, token_digest
 from gateway.state import GatewayState, get_state
 
 REALM = "atrium"
@@ -38,6 +40,10 @@ def unauthorized(detail: str, error: str | None = "invalid_token") -> ProblemErr
     return ProblemError(
         "invalid-token", detail, headers={"WWW-Authenticate": challenge(error, detail)}
     )
+
+
+def revoked() -> ProblemError:
+    return unauthorized("The token has been revoked.")
 
 
 def insufficient_scope(missing: list[str]) -> ProblemError:
@@ -65,11 +71,33 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def verify(state: GatewayState, token: str, *, check_revocation: bool = True) -> Principal:
+async def verify(
+    state: GatewayState,
+    token: str,
+    *,
+    check_revocation: bool = True,
+    verified: VerifiedTokens | None = None,
+) -> Principal:
     """Verify a token against every trusted issuer's keys and, unless told not to, the denylist.
 
-    While Redis is unavailable the denylist's fail mode decides (closed: a 503 problem).
+    With `verified`, a token that passed before with a key still trusted is not checked
+    again (`verified_tokens.py`); the denylist is asked all the same. While Redis is
+    unavailable the denylist's fail mode decides (closed: a 503 problem).
     """
+    lookup = _key_lookup(state)
+    digest = token_digest(token) if verified is not None else b""
+    hit = verified.get(digest) if verified is not None else None
+    if hit is not None and hit.verified_with(await lookup(hit.principal.issuer, hit.key.kid)):
+        principal = hit.principal
+    else:
+        principal = await _check_signature_and_claims(state, token, lookup, verified, digest)
+    if check_revocation and await state["denylist"].is_revoked(principal.jti):
+        raise revoked()
+    return principal
+
+
+def _key_lookup(state: GatewayState) -> KeyLookup:
+    """Our own keys for our issuer, the trusted issuers' keys for theirs."""
     settings = state["settings"]
 
     async def lookup(issuer: str, kid: str) -> TrustedKey | None:
@@ -78,8 +106,19 @@ async def verify(state: GatewayState, token: str, *, check_revocation: bool = Tr
         key = await state["keys"].lookup(kid)
         return TrustedKey(key.kid, key.alg, key.key, settings.audience) if key else None
 
+    return lookup
+
+
+async def _check_signature_and_claims(
+    state: GatewayState,
+    token: str,
+    lookup: KeyLookup,
+    verified: VerifiedTokens | None,
+    digest: bytes,
+) -> Principal:
+    settings = state["settings"]
     try:
-        principal = await verify_access_token(
+        principal, key = await verify_access_token(
             token,
             lookup=lookup,
             leeway_s=settings.token_leeway_s,
@@ -87,8 +126,8 @@ async def verify(state: GatewayState, token: str, *, check_revocation: bool = Tr
         )
     except InvalidTokenError as exc:
         raise unauthorized(str(exc)) from None
-    if check_revocation and await state["denylist"].is_revoked(principal.jti):
-        raise unauthorized("The token has been revoked.")
+    if verified is not None:
+        verified.put(digest, principal, key)
     return principal
 
 

@@ -126,8 +126,11 @@ async def verify_access_token(
     lookup: KeyLookup,
     leeway_s: int,
     max_bytes: int,
-) -> Principal:
-    """Verify signature and claims; `lookup(issuer, kid)` yields only keys we already trust."""
+) -> tuple[Principal, TrustedKey]:
+    """Verify signature and claims: the caller, and the key that proved it.
+
+    `lookup(issuer, kid)` yields only keys we already trust.
+    """
     header, unverified = peek(token, max_bytes)
     issuer = unverified["iss"]
     key = await lookup(issuer, header["kid"])
@@ -149,7 +152,7 @@ async def verify_access_token(
         ).validate(claims)
     except JoseError as exc:
         raise InvalidTokenError(f"The token was rejected ({exc.error}).") from exc
-    return _principal(issuer, claims, external=key.external)
+    return _principal(issuer, claims, external=key.external), key
 
 
 def _text(claims: dict[str, Any], *names: str) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, suppress
 from typing import Any
+
+import httpx
 
 from contracts.registry import Lifecycle, RuntimeContext
 from gateway.registry.discovery import ManifestError
@@ -15,14 +19,21 @@ from gateway.settings import GatewaySettings
 
 Runtime = Callable[[RuntimeContext], AbstractAsyncContextManager[Any]]
 
+_log = logging.getLogger("atrium.runtimes")
+RETRY_S = 5.0
 
-def runtime_context(settings: GatewaySettings) -> RuntimeContext:
+
+def runtime_context(
+    settings: GatewaySettings, *, api_http: Callable[[str], httpx.AsyncClient] | None = None
+) -> RuntimeContext:
     """The context every version runtime receives, built from the gateway's settings."""
     return RuntimeContext(
         environ=dict(os.environ),
         redis_url=settings.redis_url.get_secret_value() if settings.redis_url else None,
         policy_dir=settings.policy_dir,
         data_dir=settings.data_dir,
+        database_url=settings.resolved_database_url(),
+        api_http=api_http,
     )
 
 
@@ -37,15 +48,73 @@ def load_runtime(import_path: str) -> Runtime:
 
 @asynccontextmanager
 async def running_services(
-    mounted: list[MountedVersion], context: RuntimeContext
+    mounted: list[MountedVersion],
+    context: RuntimeContext,
+    services: dict[str, Any],
+    *,
+    retry_s: float | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Enter every served version's runtime; yields services keyed 'kind/name/vN'."""
+    """Enter every served version's runtime into `services` (keyed 'kind/name/vN').
+
+    A runtime that cannot start (its database is not up yet, say) does not stop the
+    gateway: it is logged, its routes answer 503 `service-unavailable`, and it is
+    retried in the background until it starts.
+    """
     async with AsyncExitStack() as stack:
-        services: dict[str, Any] = {}
+        waiting: list[tuple[str, Runtime]] = []
         for served in mounted:
             runtime = served.version.runtime
             if runtime is None or served.version.lifecycle is Lifecycle.RETIRED:
                 continue
             factory = load_runtime(runtime)
-            services[served.key] = await stack.enter_async_context(factory(context))
-        yield services
+            if not await _enter(stack, services, served.key, factory, context):
+                waiting.append((served.key, factory))
+        retrying = (
+            asyncio.create_task(_retry(stack, services, waiting, context, retry_s or RETRY_S))
+            if waiting
+            else None
+        )
+        try:
+            yield services
+        finally:
+            if retrying is not None:
+                retrying.cancel()
+                with suppress(asyncio.CancelledError):
+                    await retrying
+
+
+async def _enter(
+    stack: AsyncExitStack,
+    services: dict[str, Any],
+    key: str,
+    factory: Runtime,
+    context: RuntimeContext,
+    *,
+    quiet: bool = False,
+) -> bool:
+    try:
+        services[key] = await stack.enter_async_context(factory(context))
+    except Exception as exc:
+        if quiet:
+            _log.debug("runtime still not starting", extra={"api": key, "error": repr(exc)})
+        else:
+            _log.exception("runtime failed to start; retrying", extra={"api": key})
+        return False
+    _log.info("runtime started", extra={"api": key})
+    return True
+
+
+async def _retry(
+    stack: AsyncExitStack,
+    services: dict[str, Any],
+    waiting: list[tuple[str, Runtime]],
+    context: RuntimeContext,
+    retry_s: float,
+) -> None:
+    while waiting:
+        await asyncio.sleep(retry_s)
+        waiting[:] = [
+            (key, factory)
+            for key, factory in waiting
+            if not await _enter(stack, services, key, factory, context, quiet=True)
+        ]

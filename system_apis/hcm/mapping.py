@@ -387,6 +387,18 @@ def _job_info(
     return row
 
 
+def current_job_row(emp: BambooEmployee) -> dict[str, str]:
+    """The job fields in effect, as a jobInfo row: a new row must restate what stays."""
+    current = {
+        "jobTitle": emp.job_title_name,
+        "department": emp.department,
+        "division": emp.division,
+        "location": emp.location,
+        "reportsTo": emp.reports_to_id,
+    }
+    return {k: v for k, v in current.items() if v}
+
+
 def from_canonical_worker(
     attrs: WorkerCreate | WorkerUpdate, m: HcmMapping, directory: Directory, *, today: date
 ) -> EmployeeWrite:

@@ -17,12 +17,14 @@ from contracts.psa import (
     AssignmentCreate,
     AssignmentUpdate,
     Customer,
+    CustomerCreate,
     Project,
     ProjectCreate,
     ProjectTask,
     ProjectTaskCreate,
     ProjectUpdate,
     Resource,
+    ResourceCreate,
     ResourceUpdate,
     Task,
     TaskCreate,
@@ -115,6 +117,17 @@ def to_canonical_customer(client: HarvestClient, policy: MappingPolicy) -> Custo
         legal_entity=policy.legal_entity_by_currency.get(client.currency or ""),
         active=client.is_active,
     )
+
+
+def from_canonical_customer(customer: CustomerCreate, policy: MappingPolicy) -> dict[str, Any]:
+    """The Harvest createClient body: the number kept in the client's name, as the firm does."""
+    name = policy.name_format.format(number=customer.customer_number, name=customer.name)
+    return {"name": name, "currency": customer.currency, "is_active": True}
+
+
+def carries_number(body: dict[str, Any], customer_number: str, policy: MappingPolicy) -> bool:
+    """Whether a client name written for `customer_number` reads back as that number."""
+    return split_customer_name(str(body["name"]), policy)[0] == customer_number
 
 
 def to_canonical_project(project: HarvestProject, policy: MappingPolicy) -> Project:
@@ -266,6 +279,39 @@ def from_canonical_resource_update(update: ResourceUpdate) -> dict[str, Any]:
         # Harvest stores capacity in seconds, in half-hour steps.
         half_hours = (update.weekly_capacity_hours * 2).to_integral_value()
         body["weekly_capacity"] = int(half_hours) * SECONDS_PER_HOUR // 2
+    return body
+
+
+def weekly_capacity_seconds(hours: Decimal) -> int:
+    """Harvest stores capacity in seconds, in half-hour steps."""
+    half_hours = (hours * 2).to_integral_value()
+    return int(half_hours) * SECONDS_PER_HOUR // 2
+
+
+def from_canonical_resource(resource: ResourceCreate, policy: MappingPolicy) -> dict[str, Any]:
+    """The Harvest createUser body: HCM keys as tagged roles, the staffing role as a plain one."""
+    tags = policy.role_tags
+    roles = [f"{tags['employee_number']}{resource.employee_number}"]
+    if resource.grade is not None:
+        roles.append(f"{tags['grade']}{resource.grade}")
+    if resource.legal_entity is not None:
+        roles.append(f"{tags['legal_entity']}{resource.legal_entity}")
+    if resource.role is not None:
+        roles.append(resource.role)
+    body: dict[str, Any] = {
+        "first_name": resource.first_name,
+        "last_name": resource.last_name,
+        "email": resource.email,
+        "is_contractor": resource.contractor,
+        "is_active": resource.is_assignable,
+        "roles": roles,
+    }
+    if resource.weekly_capacity_hours is not None:
+        body["weekly_capacity"] = weekly_capacity_seconds(resource.weekly_capacity_hours)
+    if resource.bill_rate is not None:
+        body["default_hourly_rate"] = float(resource.bill_rate)
+    if resource.cost_rate is not None:
+        body["cost_rate"] = float(resource.cost_rate)
     return body
 
 

@@ -94,6 +94,9 @@ ROUTES: dict[str, dict[str, Rule]] = {
     PSA: {
         "listCustomers": Listed("psa.customer", {}),
         "getCustomer": Foreign("psa.customer"),
+        "createCustomer": Foreign(  # B's number in its body
+            "psa.customer", reread="/customers/{customer_id}", sample={"currency": "EUR"}
+        ),
         "listProjects": Listed("psa.customer", {"customer_number": "{customer_number}"}),
         "createProject": Foreign(  # B as the customer in its body
             "psa.customer", reread="/projects?customer_number={customer_number}"
@@ -130,6 +133,20 @@ ROUTES: dict[str, dict[str, Rule]] = {
         "updateResource": Foreign(
             "psa.resource", "firm", "/resources/{resource_id}", {"is_assignable": False}
         ),
+        "createResource": Foreign(  # the firm's 199 resources fit one page: a new one would show
+            "psa.new-resource",
+            "firm",
+            "/resources?limit=200",
+            sample={"email": "isolation.probe@example.com"},
+        ),
+        "setResourceApprover": Foreign(
+            "psa.resource",
+            "firm",
+            "/resources/{resource_id}",
+            {"approver_id": None},
+            sample={"approver_id": None},
+        ),
+        "markTimeBilled": Foreign("psa.entry-to-bill", reread="/time-entries/{entry_id}"),
         "listTasks": Reference("the firm's task catalogue"),
         # Not called: it adds to the catalogue every partner reads and names no one's object.
         "createTask": Reference("the firm's task catalogue"),
@@ -153,6 +170,11 @@ ROUTES: dict[str, dict[str, Rule]] = {
             "firm",
             "/legal-entities/{legal_entity}/project-dimensions/{project_code}",
             {"name": "Renamed by partner A"},
+        ),
+        "archiveProjectDimension": Foreign(
+            "erp.project-dimension",
+            "firm",
+            "/legal-entities/{legal_entity}/project-dimensions/{project_code}",
         ),
         "listInvoices": Listed("erp.customer", {"customer_number": "{customer_number}"}),
         "createInvoice": Foreign(  # B as the customer in its body
@@ -271,6 +293,7 @@ async def foreign_targets(gw: PartnerGateway, number: str) -> dict[str, dict[str
         "psa.free-task": on_project | {"task_id": task["id"]},
         "psa.free-resource": on_project | {"resource_id": resource["id"]},
         "psa.assignment": assignment,
+        "psa.entry-to-bill": {"entry_id": entry["id"], "entry_ids": [entry["id"]]},
         "psa.pending-entry": {
             "entry_id": entry["id"],
             "project_id": entry["project_id"],
@@ -307,6 +330,7 @@ async def firm_targets(gw: PartnerGateway, b_project_code: str) -> dict[str, dic
         "hcm.new-worker": {"employee_number": "E9901"},
         "hcm.org-unit": {"org_unit_id": unit["id"]},
         "psa.resource": {"resource_id": resource["id"]},
+        "psa.new-resource": {"employee_number": "E9902"},
         "erp.journal": {"journal_id": journal.json()["id"]},
         "erp.project-dimension": {"project_code": dimension["project_code"]},
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
@@ -79,3 +80,39 @@ def test_service_dep_answers_503_when_the_service_is_not_running() -> None:
     with pytest.raises(ProblemError) as raised:
         get(request_with({}))
     assert raised.value.problem_type.status == 503
+
+
+FLAKY_ROUTER = """
+from contextlib import asynccontextmanager
+from fastapi import APIRouter
+
+router = APIRouter()
+attempts = []
+
+@asynccontextmanager
+async def runtime(ctx):
+    attempts.append(len(attempts))
+    if len(attempts) < 3:
+        raise ConnectionRefusedError("database not up yet")
+    try:
+        yield "service"
+    finally:
+        attempts.append("closed")
+"""
+
+
+async def test_a_runtime_that_cannot_start_is_retried_without_stopping_the_gateway(
+    api_folder: ApiFolder, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gateway.registry.runtimes.RETRY_S", 0.01)
+    name = api_folder.add("system", MANIFEST, FLAKY_ROUTER)
+    app: FastAPI = make_app()
+    module = sys.modules[f"system_apis.{name.replace('-', '_')}.v1.router"]
+    async with serving(app) as client:
+        assert (await client.get("/livez")).status_code == 200
+        deadline = asyncio.get_running_loop().time() + 10
+        while len(module.attempts) < 3:
+            assert asyncio.get_running_loop().time() < deadline, "never retried"
+            await asyncio.sleep(0.01)
+        assert (await client.get("/livez")).status_code == 200
+    assert module.attempts == [0, 1, 2, "closed"]

@@ -5,6 +5,8 @@ Harvest's public API has no Timesheet Approval call (approval happens in its web
 shows as `is_closed`, locking the entry). The sandbox accepts `is_closed: true` on
 updateTimeEntry as that approval, which the spec's open request body permits; a real
 account ignores the field, which the connector detects (see system_apis/psa/connector).
+Likewise `is_billed: true` marks an approved entry billed (Harvest itself does so when one
+of its invoices imports the time), locking it as invoiced.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from sandboxes.harvest.paging import page_of
 router = APIRouter()
 
 APPROVED_REASON = "Approved time entries are locked."
+BILLED_REASON = "Item Invoiced"
+SANDBOX_FLAGS = frozenset({"is_closed", "is_billed"})
 
 
 class TimeEntryChanges(BaseModel):
@@ -34,6 +38,7 @@ class TimeEntryChanges(BaseModel):
     hours: float | None = Field(default=None, ge=0, le=24)
     notes: str | None = None
     is_closed: bool | None = None  # the sandbox's approval (see the module docstring)
+    is_billed: bool | None = None  # the sandbox's "invoiced elsewhere" (ditto)
 
 
 class TimeEntryFilters(BaseModel):
@@ -90,7 +95,7 @@ def retrieve_time_entry(time_entry_id: str, store: StoreDep) -> dict[str, Any]:
 
 
 def _apply(doc: dict[str, Any], body: TimeEntryChanges, store: Any) -> dict[str, Any]:
-    changes = body.model_dump(mode="json", include=body.model_fields_set - {"is_closed"})
+    changes = body.model_dump(mode="json", include=body.model_fields_set - SANDBOX_FLAGS)
     if doc["is_locked"] and any(doc.get(k) != v for k, v in changes.items()):
         raise Unprocessable(f"Entry is locked: {doc['locked_reason']}")
     for key, collection in (("project_id", "projects"), ("task_id", "tasks")):
@@ -101,6 +106,10 @@ def _apply(doc: dict[str, Any], body: TimeEntryChanges, store: Any) -> dict[str,
         doc |= {"is_closed": True, "is_locked": True, "locked_reason": APPROVED_REASON}
     elif body.is_closed is False and doc["is_closed"] and not doc["is_billed"]:
         doc |= {"is_closed": False, "is_locked": False, "locked_reason": None}
+    if body.is_billed and not doc["is_billed"]:
+        if not doc["is_closed"]:
+            raise Unprocessable("Only approved time entries can be billed")
+        doc |= {"is_billed": True, "is_locked": True, "locked_reason": BILLED_REASON}
     return doc
 
 

@@ -1,4 +1,5 @@
-"""Users (list, retrieve, update) and their rate histories (cost and billable rates)."""
+"""Users (list, create, retrieve, update), their rate histories (cost and billable rates)
+and a manager's assigned teammates (whose time the manager approves)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ class UserChanges(BaseModel):
     weekly_capacity: int | None = Field(default=None, ge=0)
     roles: list[str] | None = None
     access_roles: list[str] | None = None
+
+
+class NewUser(UserChanges):
+    """createUser's body: the updateUser fields plus the first rates."""
+
+    default_hourly_rate: float | None = Field(default=None, ge=0)
+    cost_rate: float | None = Field(default=None, ge=0)
+
+
+class TeammateIds(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    teammate_ids: list[str] | None
 
 
 class NewRate(BaseModel):
@@ -120,3 +134,84 @@ def list_billable_rates(user_id: str, request: Request, store: StoreDep) -> dict
 @router.post("/users/{user_id}/billable_rates", status_code=status.HTTP_201_CREATED)
 def create_billable_rate(user_id: str, body: NewRate, store: StoreDep) -> dict[str, Any]:
     return _add_rate("billable_rates", user_id, body, store)
+
+
+MANAGER_ROLES = frozenset({"administrator", "manager"})
+PEOPLE_MANAGER = "people_manager"
+
+
+def _email_taken(store: Any, email: str, user_id: int | None) -> bool:
+    return any(u["id"] != user_id for u in store.find("users", email=email))
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(body: NewUser, store: StoreDep) -> dict[str, Any]:
+    """Create a user; the rates given become the first (undated) entries of their histories."""
+    for field in ("first_name", "last_name", "email"):
+        if not getattr(body, field):
+            raise Unprocessable(f"{field.replace('_', ' ').capitalize()} can't be blank")
+    if (body.weekly_capacity or 0) % 1800:
+        raise Unprocessable("Weekly capacity must be in half hour increments")
+    with store.transaction():
+        if _email_taken(store, str(body.email), None):
+            raise Unprocessable("Email has already been taken")
+        doc = {
+            "first_name": body.first_name,
+            "last_name": body.last_name,
+            "email": body.email,
+            "telephone": "",
+            "timezone": body.timezone or "Eastern Time (US & Canada)",
+            "has_access_to_all_future_projects": bool(body.has_access_to_all_future_projects),
+            "is_contractor": bool(body.is_contractor),
+            "is_active": body.is_active is not False,
+            "weekly_capacity": 126000 if body.weekly_capacity is None else body.weekly_capacity,
+            "default_hourly_rate": body.default_hourly_rate,
+            "cost_rate": body.cost_rate,
+            "roles": body.roles or [],
+            "access_roles": body.access_roles or ["member"],
+            "avatar_url": "https://d3s3969qhosaug.cloudfront.net/v2/user.png",
+        }
+        user = store.insert("users", stamped(doc))
+        for kind, amount in (
+            ("cost_rates", body.cost_rate),
+            ("billable_rates", body.default_hourly_rate),
+        ):
+            if amount is not None:
+                first = {"user_id": user["id"], "amount": amount, "start_date": None}
+                store.insert(kind, stamped(first | {"end_date": None}))
+    return user
+
+
+def _teammates(store: Any, manager: dict[str, Any]) -> list[dict[str, Any]]:
+    if not MANAGER_ROLES & set(manager.get("access_roles") or []):
+        raise Unprocessable("User must be a Manager")
+    rows = store.find("teammates", manager_id=manager["id"])
+    users = [store.get("users", str(row["user_id"])) for row in rows]
+    return [
+        {k: u[k] for k in ("id", "first_name", "last_name", "email")}
+        for u in users
+        if u is not None
+    ]
+
+
+@router.get("/users/{user_id}/teammates")
+def list_teammates(user_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
+    return page_of(request, "teammates", _teammates(store, fetch(store, "users", user_id)))
+
+
+@router.patch("/users/{user_id}/teammates")
+def update_teammates(user_id: str, body: TeammateIds, store: StoreDep) -> dict[str, Any]:
+    """Replace the manager's teammates; the people_manager role follows whether any are left."""
+    with store.transaction():
+        manager = fetch(store, "users", user_id)
+        _teammates(store, manager)
+        wanted = [fetch(store, "users", i)["id"] for i in body.teammate_ids or []]
+        for row in store.find("teammates", manager_id=manager["id"]):
+            store.delete("teammates", row["id"])
+        for teammate in dict.fromkeys(wanted):
+            store.insert("teammates", {"manager_id": manager["id"], "user_id": teammate})
+        roles = [r for r in manager["access_roles"] if r != PEOPLE_MANAGER]
+        roles += [PEOPLE_MANAGER] if wanted else []
+        if roles != manager["access_roles"]:
+            store.update("users", manager["id"], {"access_roles": roles, "updated_at": now()})
+        return {"teammates": _teammates(store, fetch(store, "users", user_id))}

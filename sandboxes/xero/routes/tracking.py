@@ -97,3 +97,71 @@ def _add_option(store: Store, category_id: str, body: dict[str, Any]) -> dict[st
         }
         store.update(COLLECTION, category_id, {"Options": [*category["Options"], option]})
     return {"Options": [option]}
+
+
+@router.post("/TrackingCategories/{TrackingCategoryID}/Options/{TrackingOptionID}")
+async def update_tracking_option(
+    TrackingCategoryID: str,  # noqa: N803
+    TrackingOptionID: str,  # noqa: N803
+    request: Request,
+    org: TenantDep,
+    store: StoreDep,
+) -> JSONResponse:
+    """Rename an option or change its status (ACTIVE or ARCHIVED)."""
+    tenant_id = org["OrganisationID"]
+    if get_owned(store, COLLECTION, tenant_id, TrackingCategoryID) is None:
+        raise not_found()
+    return await idempotent(
+        request,
+        store,
+        tenant_id,
+        lambda body: _update_option(store, TrackingCategoryID.lower(), TrackingOptionID, body),
+    )
+
+
+def _update_option(
+    store: Store, category_id: str, option_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    with store.transaction():
+        category = store.get(COLLECTION, category_id)
+        assert category is not None
+        options = category["Options"]
+        option = next((o for o in options if o["TrackingOptionID"] == option_id.lower()), None)
+        if option is None:
+            raise not_found()
+        errors = _option_changes_refused(options, option, body)
+        if errors:
+            raise validation_error(errors, {"Name": body.get("Name")}, key="Elements")
+        updated = {**option, **_option_changes(body)}
+        store.update(
+            COLLECTION,
+            category_id,
+            {"Options": [updated if o is option else o for o in options]},
+        )
+    return {"Options": [updated]}
+
+
+def _option_changes_refused(
+    options: list[dict[str, Any]], option: dict[str, Any], body: dict[str, Any]
+) -> list[str]:
+    errors = []
+    name, status = body.get("Name"), body.get("Status")
+    if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 100):
+        errors.append("Tracking option name must be 1 to 100 characters.")
+    elif name is not None and any(
+        o is not option and o["Name"].casefold() == name.casefold() for o in options
+    ):
+        errors.append("For each specified tracking option the name must be unique.")
+    if status is not None and status not in ("ACTIVE", "ARCHIVED"):
+        errors.append("Tracking option status must be ACTIVE or ARCHIVED.")
+    return errors
+
+
+def _option_changes(body: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if body.get("Name") is not None:
+        changes["Name"] = body["Name"]
+    if body.get("Status") is not None:
+        active = body["Status"] == "ACTIVE"
+        changes |= {"Status": body["Status"], "IsArchived": not active, "IsActive": active}
+    return changes

@@ -7,7 +7,7 @@ Imports only contracts, httpx and the standard library.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -34,6 +34,10 @@ class BillingApiError(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(f"{problem.status} {problem.title}: {problem.detail}")
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[Self], tuple[Problem]]:
+        # Durable engines pickle a step's exception; rebuild it from its problem.
+        return (type(self), (self.problem,))
 
 
 def _params(**values: Any) -> dict[str, str]:

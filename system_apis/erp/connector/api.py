@@ -169,6 +169,15 @@ class XeroApi(VendorConnector):
         result = await self._write("PUT", path, {"Name": name}, XeroTrackingOptions, key)
         return _first(result.Options, "Options")
 
+    async def archive_tracking_option(
+        self, category_id: str, option_id: str, key: str | None
+    ) -> XeroTrackingOption:
+        """POST /TrackingCategories/{id}/Options/{optionId} with status ARCHIVED."""
+        path = f"/TrackingCategories/{category_id}/Options/{option_id}"
+        body = {"Status": "ARCHIVED"}
+        result = await self._write("POST", path, body, XeroTrackingOptions, key)
+        return _first(result.Options, "Options")
+
     # --- invoices -------------------------------------------------------------------------
 
     async def list_invoices(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -45,6 +45,10 @@ class ErpApiError(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(f"{problem.status} {problem.title}: {problem.detail}")
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type[Self], tuple[Problem]]:
+        # Durable engines pickle a step's exception; rebuild it from its problem.
+        return (type(self), (self.problem,))
 
 
 def _problem(response: httpx.Response) -> Problem:
@@ -203,6 +207,12 @@ class ErpClient:
     ) -> ProjectDimension:
         path = _entity(legal_entity, "project-dimensions", project_code)
         return await self._write(ProjectDimension, "PUT", path, body, idempotency_key)
+
+    async def archive_project_dimension(
+        self, legal_entity: str, project_code: str, *, idempotency_key: str | None = None
+    ) -> ProjectDimension:
+        path = _entity(legal_entity, "project-dimensions", project_code, "archive")
+        return await self._write(ProjectDimension, "POST", path, None, idempotency_key)
 
     async def list_invoices(
         self,

@@ -191,4 +191,20 @@ async def upsert_project_dimension(  # noqa: PLR0917
     return value
 
 
+@router.post(
+    f"{ENTITY}/project-dimensions/{{project_code}}/archive",
+    operation_id="archiveProjectDimension",
+    response_model=ProjectDimension,
+)
+async def archive_project_dimension(
+    legal_entity: LegalEntityCode,
+    project_code: BusinessKey,
+    erp: ErpDep,
+    caller: CallerDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> ProjectDimension:
+    """Archive the project's dimension value: postings keep it, new ones cannot use it."""
+    return await erp.archive_project_dimension(legal_entity, project_code, idempotency_key, caller)
+
+
 router.include_router(ledger_routes.router, prefix=ENTITY)

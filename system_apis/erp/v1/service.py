@@ -262,6 +262,26 @@ class ErpService:
         option = await tenant.api.add_tracking_option(category_id, name, vendor_key)
         return m.to_canonical_project_dimension(option, code, self.mapping), True
 
+    async def archive_project_dimension(
+        self, code: str, project_code: str, key: str | None, caller: Caller = FIRM
+    ) -> ProjectDimension:
+        """Archive a project's dimension value; archiving an archived one changes nothing."""
+        _firm_only(caller)
+        tenant = await self.tenants.get(code)
+        category_id, values = await self._projects(tenant)
+        existing = next((v for v in values if v.project_code == project_code), None)
+        if existing is None:
+            raise ProblemError("not-found", "No project dimension has this code.")
+        if existing.status is DimensionStatus.ARCHIVED:
+            return existing
+        vendor_key = derive_key(
+            key, operation="erp.archiveProjectDimension", parts=(code, project_code)
+        )
+        option = await tenant.api.archive_tracking_option(
+            category_id, existing.provenance.remote_id, vendor_key
+        )
+        return m.to_canonical_project_dimension(option, code, self.mapping)
+
     # --- invoices -------------------------------------------------------------------------
 
     async def list_invoices(

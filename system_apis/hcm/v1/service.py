@@ -24,10 +24,11 @@ from system_apis._kit.pagination import page_slice
 from system_apis._kit.policy_files import enforce_ownership
 from system_apis.hcm.availability import availability
 from system_apis.hcm.connector.api import BambooConnector
-from system_apis.hcm.connector.models import BambooEmployee
+from system_apis.hcm.connector.models import EMPLOYEE_FIELDS, BambooEmployee
 from system_apis.hcm.mapping import (
     Directory,
     HcmMapping,
+    current_job_row,
     from_canonical_worker,
     to_canonical_cost_centres,
     to_canonical_leave_request,
@@ -150,7 +151,9 @@ class HcmService:
         if write.fields:
             await self.connector.update_employee(worker_id, write.fields)
         if write.job_info is not None:
-            await self.connector.add_job_info(worker_id, write.job_info)
+            # BambooHR's new jobInfo row replaces the current one: carry over what stays.
+            current = await self.connector.get_employee(worker_id, EMPLOYEE_FIELDS)
+            await self.connector.add_job_info(worker_id, current_job_row(current) | write.job_info)
         return await self.get_worker(worker_id, caller)
 
     # --- organisation ----------------------------------------------------------------

@@ -21,6 +21,7 @@ from system_apis.psa.connector.models import (
     HarvestProject,
     HarvestTask,
     HarvestTaskAssignment,
+    HarvestTeammate,
     HarvestTimeEntry,
     HarvestUser,
     HarvestUserAssignment,
@@ -83,6 +84,9 @@ class HarvestConnector(VendorConnector):
 
     async def retrieve_client(self, client_id: str) -> HarvestClient:
         return await self._one("GET", f"/clients/{client_id}", HarvestClient)
+
+    async def create_client(self, body: dict[str, Any]) -> HarvestClient:
+        return await self._one("POST", "/clients", HarvestClient, body)
 
     async def list_projects(self, params: Params) -> HarvestPage:
         return await self._list("/projects", "projects", HarvestProject, params)
@@ -148,6 +152,18 @@ class HarvestConnector(VendorConnector):
     async def update_user(self, user_id: str, body: dict[str, Any]) -> HarvestUser:
         return await self._one("PATCH", f"/users/{user_id}", HarvestUser, body)
 
+    async def create_user(self, body: dict[str, Any]) -> HarvestUser:
+        return await self._one("POST", "/users", HarvestUser, body)
+
+    async def list_teammates(self, user_id: str, params: Params) -> HarvestPage:
+        path = f"/users/{user_id}/teammates"
+        return await self._list(path, "teammates", HarvestTeammate, params)
+
+    async def update_teammates(self, user_id: str, teammate_ids: list[str]) -> None:
+        """Replace the users a manager approves time for (the whole list, as Harvest wants)."""
+        body = {"teammate_ids": teammate_ids}
+        await self.send("PATCH", f"/users/{user_id}/teammates", json=body, idempotent=True)
+
     async def create_rate(self, user_id: str, kind: str, amount: float) -> None:
         """Record a new cost or billable rate (`kind`: cost_rates | billable_rates) from today."""
         await self.send(
@@ -169,3 +185,14 @@ class HarvestConnector(VendorConnector):
         """
         path = f"/time_entries/{entry_id}"
         return await self._one("PATCH", path, HarvestTimeEntry, {"is_closed": True})
+
+    async def mark_time_entry_billed(self, entry_id: str) -> HarvestTimeEntry:
+        """Mark one approved entry billed (locked as invoiced).
+
+        Harvest marks time billed when one of its own invoices imports it; we invoice in the
+        billing platform instead. The sandbox accepts `is_billed: true` on updateTimeEntry for
+        this (the spec's open request body permits it); a real account ignores the field, so
+        the caller must check the returned entry (the service does, and refuses with 502).
+        """
+        path = f"/time_entries/{entry_id}"
+        return await self._one("PATCH", path, HarvestTimeEntry, {"is_billed": True})

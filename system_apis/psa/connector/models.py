@@ -99,7 +99,14 @@ class HarvestUser(_Payload):
     default_hourly_rate: Decimal | None
     cost_rate: Decimal | None
     roles: list[str] = []
+    access_roles: list[str] = []
     updated_at: datetime | None = None
+
+
+class HarvestTeammate(_Payload):
+    """A user a manager approves time for (`/users/{id}/teammates`)."""
+
+    id: int
 
 
 class HarvestTimeEntry(_Payload):

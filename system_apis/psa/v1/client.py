@@ -19,6 +19,7 @@ from contracts.psa import (
     AssignmentCreate,
     AssignmentUpdate,
     Customer,
+    CustomerCreate,
     Project,
     ProjectCreate,
     ProjectStatus,
@@ -26,11 +27,16 @@ from contracts.psa import (
     ProjectTaskCreate,
     ProjectUpdate,
     Resource,
+    ResourceApprover,
+    ResourceApproverUpdate,
+    ResourceCreate,
     ResourceUpdate,
     Task,
     TaskCreate,
     TimeApproval,
     TimeApprovalResult,
+    TimeBilling,
+    TimeBillingResult,
     TimeEntry,
 )
 
@@ -84,6 +90,11 @@ class PsaClient:
 
     async def get_customer(self, customer_id: str) -> Customer:
         return await self._get(f"customers/{customer_id}", Customer)
+
+    async def create_customer(
+        self, body: CustomerCreate, *, idempotency_key: str | None = None
+    ) -> Customer:
+        return await self._send("POST", "customers", Customer, body, idempotency_key)
 
     async def list_projects(
         self,
@@ -153,6 +164,21 @@ class PsaClient:
     ) -> Resource:
         path = f"resources/{resource_id}"
         return await self._send("PATCH", path, Resource, body, idempotency_key)
+
+    async def create_resource(
+        self, body: ResourceCreate, *, idempotency_key: str | None = None
+    ) -> Resource:
+        return await self._send("POST", "resources", Resource, body, idempotency_key)
+
+    async def set_resource_approver(
+        self,
+        resource_id: str,
+        body: ResourceApproverUpdate,
+        *,
+        idempotency_key: str | None = None,
+    ) -> ResourceApprover:
+        path = f"resources/{resource_id}/approver"
+        return await self._send("PUT", path, ResourceApprover, body, idempotency_key)
 
     async def list_assignments(
         self,
@@ -238,3 +264,9 @@ class PsaClient:
     ) -> TimeApprovalResult:
         path = "time-entries/approvals"
         return await self._send("POST", path, TimeApprovalResult, body, idempotency_key)
+
+    async def mark_time_billed(
+        self, body: TimeBilling, *, idempotency_key: str | None = None
+    ) -> TimeBillingResult:
+        path = "time-entries/billing"
+        return await self._send("POST", path, TimeBillingResult, body, idempotency_key)

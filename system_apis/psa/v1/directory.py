@@ -51,6 +51,14 @@ class Directory:
                 return client
         return None
 
+    def remember_client(self, client: HarvestClient) -> None:
+        """Keep a client just created, so lookups by number find it before the next refresh."""
+        self._clients[client.id] = client
+
+    def forget_clients(self) -> None:
+        """Read the clients afresh on the next lookup."""
+        self._clients_at = None
+
     async def currency_of_client(self, client_id: int) -> str | None:
         client = (await self.clients()).get(client_id)
         return client.currency if client is not None else None

@@ -12,6 +12,7 @@ from fastapi import Response
 from contracts.common import Page
 from contracts.psa import (
     Customer,
+    CustomerCreate,
     Project,
     ProjectCreate,
     ProjectStatus,
@@ -25,7 +26,7 @@ from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import CursorQuery, LimitQuery
 from system_apis._kit.router import system_router
-from system_apis.psa.v1 import staffing_routes, time_routes
+from system_apis.psa.v1 import people_routes, staffing_routes, time_routes
 from system_apis.psa.v1.params import Id, Key, PsaDep, created_status
 
 router = system_router()
@@ -40,6 +41,26 @@ async def list_customers(
     active: bool | None = None,
 ) -> Page[Customer]:
     return await psa.list_customers(caller, active=active, cursor=cursor, limit=limit)
+
+
+@router.post(
+    "/customers",
+    operation_id="createCustomer",
+    response_model=Customer,
+    status_code=201,
+    responses={200: {"model": Customer, "description": "A customer already had this number."}},
+)
+async def create_customer(
+    body: CustomerCreate,
+    psa: PsaDep,
+    caller: CallerDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Customer:
+    """Mirror an ERP customer into the PSA; an existing one is returned unchanged (200)."""
+    customer, created = await psa.create_customer(caller, body)
+    response.status_code = created_status(created)
+    return customer
 
 
 @router.get("/customers/{customer_id}", operation_id="getCustomer", response_model=Customer)
@@ -161,3 +182,4 @@ async def add_project_task(  # noqa: PLR0917
 
 router.include_router(staffing_routes.router)
 router.include_router(time_routes.router)
+router.include_router(people_routes.router)

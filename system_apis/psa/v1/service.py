@@ -6,6 +6,7 @@ from contracts.common import Page
 from contracts.problems import ProblemError, ProblemFieldError
 from contracts.psa import (
     Customer,
+    CustomerCreate,
     Project,
     ProjectCreate,
     ProjectStatus,
@@ -59,6 +60,36 @@ class PsaService:
         customer = self._customer(client)
         caller.check_visible(customer.customer_number)
         return customer
+
+    async def create_customer(self, caller: Caller, body: CustomerCreate) -> tuple[Customer, bool]:
+        """Mirror an ERP customer into the PSA, or return the client holding its number.
+
+        The ERP owns the customer, so an existing client is returned unchanged. Harvest has
+        no idempotency keys: the number is the key, as the project code is for projects.
+        """
+        caller.check_visible(body.customer_number)
+        directory = self.ctx.directory
+        existing = await directory.client_by_number(body.customer_number)
+        if existing is not None:
+            return self._customer(existing), False
+        payload = mapping.from_canonical_customer(body, self.ctx.mapping)
+        if not mapping.carries_number(payload, body.customer_number, self.ctx.mapping):
+            raise ProblemError(
+                "validation-failed",
+                "The PSA cannot keep this customer number in a client name.",
+                errors=[_pointer("/customer_number", "not a customer number the PSA can hold")],
+            )
+        try:
+            client: HarvestClient = await self.ctx.connector.create_client(payload)
+        except (VendorUnavailableError, VendorTimeoutError):
+            # The create may have landed before the failure: look before giving up.
+            directory.forget_clients()
+            landed = await directory.client_by_number(body.customer_number)
+            if landed is None:
+                raise
+            client = landed
+        directory.remember_client(client)
+        return self._customer(client), True
 
     # projects
 

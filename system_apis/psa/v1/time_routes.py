@@ -1,4 +1,4 @@
-"""PSA v1 routes for time entries and their approval (mounted by v1/router.py)."""
+"""PSA v1 routes for time entries, their approval and billing (mounted by v1/router.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import Query
 
 from contracts.common import Page
-from contracts.psa import ApprovalState, TimeApproval, TimeApprovalResult, TimeEntry
+from contracts.psa import (
+    ApprovalState,
+    TimeApproval,
+    TimeApprovalResult,
+    TimeBilling,
+    TimeBillingResult,
+    TimeEntry,
+)
 from system_apis._kit.caller import CallerDep
 from system_apis._kit.idempotency import IdempotencyKeyHeader
 from system_apis._kit.pagination import CursorQuery, LimitQuery
@@ -72,3 +79,16 @@ async def approve_time(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> TimeApprovalResult:
     return await psa.time.approve_time(caller, body)
+
+
+@router.post(
+    "/time-entries/billing", operation_id="markTimeBilled", response_model=TimeBillingResult
+)
+async def mark_time_billed(
+    body: TimeBilling,
+    psa: PsaDep,
+    caller: CallerDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> TimeBillingResult:
+    """Mark approved time entries billed once an invoice billed them; they stay locked."""
+    return await psa.time.mark_time_billed(caller, body)

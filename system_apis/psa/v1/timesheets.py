@@ -1,4 +1,5 @@
-"""Time entries: lists by project, resource, period and approval state; approval (locking)."""
+"""Time entries: lists by project, resource, period and approval state; approval (locking);
+marking billed."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ from datetime import date
 
 from contracts.common import Page
 from contracts.problems import ProblemError
-from contracts.psa import ApprovalState, TimeApproval, TimeApprovalResult, TimeEntry
+from contracts.psa import (
+    ApprovalState,
+    TimeApproval,
+    TimeApprovalResult,
+    TimeBilling,
+    TimeBillingResult,
+    TimeEntry,
+)
 from system_apis._kit.caller import Caller
 from system_apis.psa import mapping
 from system_apis.psa.connector.api import HarvestPage, Params
 from system_apis.psa.connector.models import HarvestTimeEntry
-from system_apis.psa.v1.context import FILTERED_PAGE, PsaContext, remote_id
+from system_apis.psa.v1.context import FILTERED_PAGE, PsaContext, hide_from_partners, remote_id
 from system_apis.psa.v1.pages import collect
 
 
@@ -133,3 +141,15 @@ class TimesheetService:
         for entry in pending:
             approved.append((await self._approve(caller, entry.id)).id)
         return TimeApprovalResult(approved=approved, already_approved=[e.id for e in already])
+
+    async def mark_time_billed(self, caller: Caller, body: TimeBilling) -> TimeBillingResult:
+        """Mark approved entries billed (the firm's billing only; partners see no such thing)."""
+        hide_from_partners(caller)
+        self.ctx.enforce("time_entry", {"billed"})
+        billed: list[str] = []
+        for entry_id in dict.fromkeys(body.entry_ids):
+            row = await self.ctx.connector.mark_time_entry_billed(remote_id(entry_id))
+            if not row.is_billed:
+                raise ProblemError("upstream-unavailable", "The PSA did not record the billing.")
+            billed.append(entry_id)
+        return TimeBillingResult(billed=billed)

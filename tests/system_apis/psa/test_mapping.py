@@ -23,6 +23,7 @@ from contracts.psa import (
     ProjectCreate,
     ProjectTaskCreate,
     ProjectUpdate,
+    ResourceCreate,
     ResourceUpdate,
     TaskCreate,
 )
@@ -113,6 +114,29 @@ CASES: dict[str, Callable[[], Any]] = {
     "resource": lambda: mapping.to_canonical_resource(_user(), POLICY),
     "resource_untagged_without_capacity": lambda: mapping.to_canonical_resource(
         _user(roles=["Consultant"], weekly_capacity=None, is_active=False), POLICY
+    ),
+    "resource_create_tagged": lambda: mapping.from_canonical_resource(
+        ResourceCreate(
+            employee_number="E-1042",
+            first_name="Ana",
+            last_name="Silva",
+            email="ana.silva@example.com",
+            grade="G7",
+            legal_entity="UK01",
+            role="Solution Architect",
+            weekly_capacity_hours=Decimal("37.5"),
+        ),
+        POLICY,
+    ),
+    "resource_create_minimal": lambda: mapping.from_canonical_resource(
+        ResourceCreate(
+            employee_number="E-1043",
+            first_name="Ben",
+            last_name="Okafor",
+            email="ben.okafor@example.com",
+            contractor=True,
+        ),
+        POLICY,
     ),
     "resource_update_psa_fields": lambda: mapping.from_canonical_resource_update(
         ResourceUpdate(is_assignable=False, weekly_capacity_hours=Decimal("37.5"))

@@ -1,0 +1,1 @@
+"""The GraphQL object types: canonical records of the system APIs, each a Relay node."""

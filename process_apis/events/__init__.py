@@ -1,0 +1,1 @@
+"""Events for partners and operators: webhook subscriptions, dead letters, replay, schemas."""

@@ -1,0 +1,1 @@
+"""Project provisioning: a won deal becomes a customer, a project and its terms everywhere."""

@@ -168,9 +168,15 @@ def verify_post(port: int, path: str, token: str) -> tuple[int, bytes]:
 
 
 def http_request(
-    port: int, method: str, path: str, body: str, headers: Mapping[str, str]
+    port: int,
+    method: str,
+    path: str,
+    body: str,
+    headers: Mapping[str, str],
+    *,
+    timeout_s: float = 5.0,
 ) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout_s)
     try:
         connection.request(method, path, body=body.encode(), headers=dict(headers))
         response = connection.getresponse()

@@ -53,6 +53,22 @@ def free_ports(count: int) -> list[int]:
         return [int(probe.getsockname()[1]) for probe in probes]
 
 
+def free_port_run(count: int, attempts: int = 50) -> list[int]:
+    """`count` consecutive ports free on loopback, for a server that takes a port base."""
+    for _ in range(attempts):
+        with ExitStack() as stack:
+            first = stack.enter_context(socket.socket())
+            first.bind((LOOPBACK, 0))
+            base = int(first.getsockname()[1])
+            try:
+                for port in range(base + 1, base + count):
+                    stack.enter_context(socket.socket()).bind((LOOPBACK, port))
+            except (OSError, OverflowError):
+                continue
+            return list(range(base, base + count))
+    raise BenchError(f"found no {count} consecutive free ports in {attempts} attempts")
+
+
 def http_get(port: int, path: str, timeout_s: float = 2.0) -> tuple[int, bytes]:
     """GET over plain http.client, which never routes through an HTTP(S)_PROXY variable."""
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout_s)
@@ -75,11 +91,12 @@ def running(
     log_path: Path,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> Iterator[Server]:
     """Run `command` pinned to `core`; yield once `ready_path` answers 200; stop on exit."""
     server = _start(name, command, core=core, port=port, log_path=log_path, cwd=cwd, env=env)
     try:
-        _wait_until_ready(server, ready_path)
+        _wait_until_ready(server, ready_path, start_timeout_s)
         yield server
     finally:
         stop(server)
@@ -110,8 +127,8 @@ def _start(
     return Server(name, process, port, log_path)
 
 
-def _wait_until_ready(server: Server, path: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def _wait_until_ready(server: Server, path: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise BenchError(
@@ -126,7 +143,7 @@ def _wait_until_ready(server: Server, path: str) -> None:
         time.sleep(0.1)
     raise BenchError(
         f"{server.name} did not answer 200 on {LOOPBACK}:{server.port}{path} "
-        f"within {START_TIMEOUT_S:.0f} s:\n{server.log_tail()}"
+        f"within {timeout_s:.0f} s:\n{server.log_tail()}"
     )
 
 

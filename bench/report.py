@@ -1,4 +1,4 @@
-"""Medians across rounds, the D/N/G/G+ and H/S comparisons, the printed table and the JSON file."""
+"""Medians across rounds, the D/N/G/G+, H/S and Q/W comparisons, the table and the JSON file."""
 
 from __future__ import annotations
 
@@ -128,6 +128,8 @@ def render(titles: dict[str, str], document: dict[str, Any], header: str) -> str
             )
         )
     lines.extend(_comparison_lines(document))
+    if "graphql" in document:
+        lines.extend(graphql_lines(document["graphql"]))
     lines.extend(f"WARNING {p}" for p in document["problems"])
     return "\n".join(lines)
 
@@ -168,6 +170,23 @@ def _comparison_lines(document: dict[str, Any]) -> list[str]:
             f"(H + sandbox {hcm['cpu_us_per_req_H_with_sandbox']:.1f})",
         ]
     return lines
+
+
+def graphql_lines(section: dict[str, Any]) -> list[str]:
+    """Q (the utilization dashboard over GraphQL) against W (one REST page), and Q's calls."""
+    calls = ", ".join(f"{vendor} {n}" for vendor, n in sorted(section["vendor_calls"].items()))
+    return [
+        "",
+        f"Q utilization dashboard, GraphQL ({section['workers']} workers, {section['period']}, "
+        f"{section['rows']} rows), c=1: p50 {section['p50_ms']:.1f} ms, "
+        f"p99 {section['p99_ms']:.1f} ms",
+        f"W {section['baseline']}, c=1: p50 {section['baseline_p50_ms']:.1f} ms, "
+        f"p99 {section['baseline_p99_ms']:.1f} ms "
+        f"({section['baseline_vendor_calls_total']} vendor call(s))",
+        f"Q/W p50 x{section['ratio_p50_vs_one_page']:.1f}: a utilization dashboard costs "
+        f"{section['ratio_p50_vs_one_page']:.1f} one-page REST reads",
+        f"vendor calls per Q: {section['vendor_calls_total']} ({calls})",
+    ]
 
 
 def _row(*cells: str) -> str:

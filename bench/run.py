@@ -1,9 +1,11 @@
-"""`python -m bench.run`: D, N, G, G+, and S/H (one HCM worker), interleaved.
+"""`python -m bench.run`: D, N, G, G+, S/H (one HCM worker) and Q/W (GraphQL), interleaved.
 
 D is the upstream nginx directly, N an nginx proxy, G Atrium, G+ Atrium with every policy
 on; S is one Get Employee on the BambooHR sandbox, H the same worker through
 `/system/hcm/v1` (bench/hcm.py). Each round runs, for every scenario in turn, wrk at
 concurrency 1 (latency) and at 64 (saturation, with the servers' CPU time per request).
+Q, the utilization dashboard over GraphQL, and W, one REST page of workers on the same
+gateway, close each round at concurrency 1 only (bench/graphql.py).
 The figures are medians over rounds; see bench/results/latest.json for every raw number.
 """
 
@@ -21,12 +23,19 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import gateway_plus, hcm, report
+from bench import gateway_plus, graphql, hcm, report
 from bench.errors import BenchError
 from bench.gateway import LOG_LEVEL, PROXIED_PATH, gateway_command, gateway_env, write_plugin
 from bench.machine import REQUIRED_CORES, machine_info, usable_cores
 from bench.nginx import UPSTREAM_BODY, nginx_command, proxy_config, upstream_config
-from bench.processes import Server, free_ports, http_get, running
+from bench.processes import (
+    START_TIMEOUT_S,
+    Server,
+    free_port_run,
+    free_ports,
+    http_get,
+    running,
+)
 from bench.scenarios import (
     LATENCY_CONNECTIONS,
     SATURATION_CONNECTIONS,
@@ -42,6 +51,8 @@ from bench.wrk import WRK_CORE
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO / "bench" / "results"
 SERVER_CORE = 1
+# The GraphQL gateway starts and seeds four sandboxes before it answers.
+DASHBOARD_START_TIMEOUT_S = 90.0
 UPSTREAM_PATH = "/anything"
 NOTES = (
     f"Atrium runs with ATRIUM_LOG_LEVEL={LOG_LEVEL}, so its per-request INFO access log "
@@ -67,6 +78,21 @@ NOTES = (
     "H: the same worker through Atrium (JWT with hcm.workers:read, generous in-memory rate "
     "limit tier, outbound BambooHR quota lifted, WARNING log); the sandbox shares the "
     "server core. 'with_upstream' for H adds the sandbox's CPU.",
+    f"Q: POST /graphql {graphql.QUERY} on an Atrium that starts its own four sandboxes "
+    "(a child process, so on the server core too) seeded with the demo firm (200 workers; "
+    f"{graphql.PERIOD} has a row for each worker employed in it), every limit lifted: "
+    "generous inbound tier, outbound vendor quotas raised, each sandbox's own limit off, "
+    "HCM pollers off, WARNING log; JWT with the five read scopes the query needs.",
+    f"W, Q's baseline: GET {graphql.BASELINE_PATH} on the same gateway, same token. Q and "
+    "W run at c=1 only, each round after the other scenarios; the ratio Q p50 / W p50 is "
+    "'a utilization dashboard costs N one-page REST reads'.",
+    "Q's wrk duration is its own: enough for "
+    f"{graphql.QUERY_SAMPLES} queries at the pace of one timed by hand, at least the run's "
+    f"duration and {graphql.MIN_QUERY_DURATION_S} s, at most "
+    f"{graphql.MAX_QUERY_DURATION_S} s (one Q takes seconds); W uses the run's duration. "
+    "With so few samples Q's p99 is close to its maximum.",
+    "Q's vendor calls: each sandbox's GET /_sandbox/stats after DELETE /_sandbox/stats and "
+    "exactly one Q by hand (before the measured runs); W's likewise.",
 )
 
 
@@ -115,22 +141,30 @@ def run(*, rounds: int, duration_s: int) -> None:
         raise BenchError(f"needs cores {sorted(REQUIRED_CORES)}; usable: {sorted(usable_cores())}")
     started = datetime.now(UTC)
     with ExitStack() as stack:
-        scenarios = _start_servers(stack)
-        results = _measure(scenarios, rounds, duration_s)
+        # Registered first, so it is removed after every server has stopped.
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atrium-bench-")))
+        scenarios = _start_servers(stack, tmp)
+        dashboard = _start_dashboard(stack, tmp)
+        print("probing Q (one utilization dashboard) and W ...", flush=True)
+        probe = graphql.probe(dashboard)
+        query_s = graphql.query_duration_s(duration_s, probe.seconds)
+        results, dashboard_rounds = _measure(scenarios, dashboard, rounds, duration_s, query_s)
     document = _document(scenarios, results, rounds, duration_s, started)
+    document["graphql"] = graphql.summarize(
+        dashboard_rounds, probe, duration_s=duration_s, query_s=query_s
+    )
+    document["problems"] += graphql.problems(dashboard_rounds)
     header = (
-        f"Atrium bench: medians of {rounds} round(s), {duration_s} s per wrk run; "
-        f"servers on core {SERVER_CORE}, wrk on core {WRK_CORE}"
+        f"Atrium bench: medians of {rounds} round(s), {duration_s} s per wrk run "
+        f"({query_s} s for Q); servers on core {SERVER_CORE}, wrk on core {WRK_CORE}"
     )
     print(report.render({s.key: s.title for s in scenarios}, document, header))
     path = report.write_results(document, RESULTS_DIR, started)
     print(f"\nwrote {path.relative_to(REPO)} and {RESULTS_DIR.relative_to(REPO)}/latest.json")
 
 
-def _start_servers(stack: ExitStack) -> list[Scenario]:
+def _start_servers(stack: ExitStack, tmp: Path) -> list[Scenario]:
     """Upstream, nginx proxy and Atrium, each answering; stopped when `stack` closes."""
-    # Registered first, so it is removed after every server has stopped.
-    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="atrium-bench-")))
     upstream_port, proxy_port, gateway_port, plus_port, redis_port = free_ports(5)
     print("starting upstream nginx, nginx proxy, Redis and Atrium (G, G+, H) ...", flush=True)
     upstream = stack.enter_context(
@@ -216,6 +250,35 @@ def _hcm_scenarios(stack: ExitStack, tmp: Path) -> list[Scenario]:
     ]
 
 
+def _start_dashboard(stack: ExitStack, tmp: Path) -> graphql.Dashboard:
+    """Atrium with its own four sandboxes, every limit lifted, and a token for Q and W."""
+    *sandbox_ports, gateway_port = free_port_run(len(graphql.VENDORS) + 1)
+    print(f"starting Atrium with its sandboxes (Q, W) from port {sandbox_ports[0]} ...", flush=True)
+    (tmp / "policies-graphql").mkdir()
+    limits = gateway_plus.write_rate_limits(tmp / "policies-graphql")
+    settings = graphql.gateway_settings(sandbox_ports[0], limits)
+    gateway = stack.enter_context(
+        _gateway(
+            tmp,
+            "gateway-graphql",
+            gateway_port,
+            None,
+            settings,
+            start_timeout_s=DASHBOARD_START_TIMEOUT_S,
+        )
+    )
+    ports = graphql.sandbox_ports(sandbox_ports[0])
+    graphql.lift_sandbox_limits(ports)
+    token = gateway_plus.issue_token(
+        _atrium(),
+        gateway_env(None, settings),
+        tmp / "gateway-graphql",
+        gateway_port,
+        scope=graphql.SCOPE,
+    )
+    return graphql.Dashboard(gateway, ports, token, graphql.write_wrk_script(tmp, token))
+
+
 def _nginx(
     name: str, prefix: Path, port: int, config: Callable[[Path, int], str]
 ) -> AbstractContextManager[Server]:
@@ -231,7 +294,13 @@ def _nginx(
 
 
 def _gateway(
-    tmp: Path, name: str, port: int, plugins: Path | None, settings: dict[str, str]
+    tmp: Path,
+    name: str,
+    port: int,
+    plugins: Path | None,
+    settings: dict[str, str],
+    *,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> AbstractContextManager[Server]:
     # Atrium keeps its data in ./var: give it a throwaway working directory.
     cwd = tmp / name
@@ -245,6 +314,7 @@ def _gateway(
         log_path=tmp / f"{name}.log",
         cwd=cwd,
         env=gateway_env(plugins, settings),
+        start_timeout_s=start_timeout_s,
     )
 
 
@@ -274,15 +344,23 @@ def _verify(scenario: Scenario) -> None:
         raise BenchError(f"{scenario.key} {scenario.url} answered {status} {body[:200]!r}")
 
 
-def _measure(scenarios: list[Scenario], rounds: int, duration_s: int) -> list[RoundResult]:
+def _measure(
+    scenarios: list[Scenario],
+    dashboard: graphql.Dashboard,
+    rounds: int,
+    duration_s: int,
+    query_s: int,
+) -> tuple[list[RoundResult], list[graphql.DashboardRound]]:
     for scenario in scenarios:
         warm_up(scenario)
-    results = []
+    results, dashboard_rounds = [], []
     for round_no in range(1, rounds + 1):
         for scenario in scenarios:
             print(f"round {round_no}/{rounds}: {scenario.key} {scenario.title}", flush=True)
             results.append(measure(scenario, round_no, duration_s))
-    return results
+        print(f"round {round_no}/{rounds}: W, then Q (utilization dashboard)", flush=True)
+        dashboard_rounds.append(graphql.measure(dashboard, round_no, duration_s, query_s))
+    return results, dashboard_rounds
 
 
 def _document(

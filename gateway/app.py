@@ -13,7 +13,8 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway import health
+from gateway import console, health
+from gateway.console import documents as console_documents
 from gateway.database import create_engine, create_schema
 from gateway.edge.idempotency_store import create_idempotency_store
 from gateway.edge.rate_limiter import create_rate_limiter
@@ -123,7 +124,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(oauth.router)
     app.state.scope_policy = scopes = load_scope_policy(settings.policy_dir)
     mounted = mount_apis(app, discover_apis(), scopes)
-    mount_graphql(app, settings, scopes)
+    mount_graphql(app, settings, scopes, trusted=console_documents.DOCUMENTS.values())
+    app.include_router(console.router)
     app.router.lifespan_context = _lifespan(settings, mounted)
     app.state.catalog = catalog.build_catalog(mounted)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -24,6 +24,7 @@ def _banner(settings: GatewaySettings, catalog_size: int, demo: IssuedCredential
     base = settings.base_url()
     lines = [
         f"Atrium gateway ({settings.profile} profile) is serving {catalog_size} API(s):",
+        f"  console   {base}/console",
         f"  catalog   {base}/catalog",
         f"  docs      {base}/docs",
         f"  health    {base}/livez  {base}/readyz",

@@ -149,6 +149,16 @@ class GatewaySettings(BaseSettings):
     )
     idempotency_purge_interval_s: float = Field(default=300.0, gt=0)
     idempotency_max_response_bytes: int = Field(default=1_048_576, ge=1)
+    # Trusted documents of /graphql (gateway/graphql/trusted.py).
+    graphql_trusted_documents: Path | None = Field(
+        default=None,
+        description="JSON object of trusted GraphQL documents, SHA-256 hex -> text, that "
+        "clients may send by hash (the console's own are always trusted).",
+    )
+    graphql_trusted_only: bool = Field(
+        default=False,
+        description="Refuse every GraphQL document that is not a trusted one (403 problem).",
+    )
     public_base_url: str | None = Field(
         default=None,
         description="Base URL printed and used in links; defaults to http://host:port.",

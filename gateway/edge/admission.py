@@ -23,6 +23,11 @@ from gateway.state import GatewayState
 
 COUNTED = "rate_limit_verdict"
 """Where a count made here waits in `scope["state"]` for the rate-limit layer."""
+UNCOUNTED = "rate_limit_uncounted"
+"""Marks in-process requests made for a caller already counted once: the system-API calls of
+one GraphQL operation. They pass the limiter uncounted (authentication, revocation, scopes
+and partner isolation still apply). Only code in this process can set it: a request from
+the network gets its scope state from the lifespan state, which never holds it."""
 
 
 async def admit(state: GatewayState, scope: Scope, principal: Principal) -> None:
@@ -31,6 +36,7 @@ async def admit(state: GatewayState, scope: Scope, principal: Principal) -> None
     redis = denylist.redis
     shared = (
         scope["type"] == "http"
+        and not uncounted(scope)
         and redis is not None
         and limiter is not None
         and denylist.ready()
@@ -51,6 +57,11 @@ async def admit(state: GatewayState, scope: Scope, principal: Principal) -> None
     if verdict.barred or (verdict.unavailable and denylist.unanswered("rate-limit call failed")):
         raise revoked()
     scope["state"][COUNTED] = verdict
+
+
+def uncounted(scope: Scope) -> bool:
+    """Whether the request is the fan-out of one already counted (see `UNCOUNTED`)."""
+    return scope.get("state", {}).get(UNCOUNTED) is True
 
 
 def counted(scope: Scope) -> Verdict | None:

@@ -6,7 +6,9 @@ Headers follow draft-ietf-httpapi-ratelimit-headers (-10/-11), as Structured Fie
     RateLimit: "standard.all.1s";r=19;t=1, "standard.all.1h";r=4999;t=3600
 
 `RateLimit-Policy` is on every response; `RateLimit` is left out only when the counter
-could not be reached (the fail mode decided, so there is no count to report).
+could not be reached (the fail mode decided, so there is no count to report). The
+system-API calls a GraphQL operation makes for its caller are not counted again
+(`admission.UNCOUNTED`): the operation was, and its cost limit bounds what it may ask.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.problems import ProblemError
-from gateway.edge.admission import counted
+from gateway.edge.admission import counted, uncounted
 from gateway.edge.caller import client_key, verified_caller
 from gateway.edge.rate_limiter import RateLimiter, Verdict, policy_name
 from gateway.policy.rate_limits import Bucket
@@ -69,7 +71,7 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limiter: RateLimiter | None = scope.get("state", {}).get("rate_limiter")
-        if scope["type"] != "http" or limiter is None:
+        if scope["type"] != "http" or limiter is None or uncounted(scope):
             await self.app(scope, receive, send)
             return
         principal = verified_caller(scope)

@@ -47,6 +47,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import FieldExtension, SchemaExtension
 
+from gateway.graphql.errors import BAD_REQUEST
 from gateway.graphql.pagination import MAX_FIRST
 from gateway.graphql.scopes import ScopeGuard
 
@@ -167,7 +168,8 @@ def operation_cost(
 
 
 def _refusal(message: str, **extensions: Any) -> ExecutionResult:
-    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions=extensions)])
+    refused = GraphQLError(message, extensions={**extensions, **BAD_REQUEST})
+    return ExecutionResult(data=None, errors=[refused])
 
 
 class CostLimiter(SchemaExtension):

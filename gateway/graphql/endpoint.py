@@ -15,10 +15,14 @@ or in the `connection_init` payload as `{"Authorization": "Bearer …"}`, verifi
 header token (signature, claims, revocation) before `connection_ack`; a bad one closes the
 socket with 4403. What a connection may hold is bounded (`SocketLimits`). A subscription
 sent over plain HTTP is refused (422): it would hold a request open outside those bounds.
+
+Over both transports a request may name a trusted document by its SHA-256 instead of sending
+its text, and the gateway may accept trusted documents only (`gateway/graphql/trusted.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import cast
@@ -36,12 +40,19 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from contracts.policies import ScopePolicy
 from contracts.problems import ProblemError, problem_type_for_status
-from gateway.edge.admission import admit
+from gateway.edge.admission import UNCOUNTED, admit
 from gateway.edge.authentication import Authentication
 from gateway.edge.caller import PRINCIPAL
 from gateway.edge.rate_limit import RateLimitMiddleware
@@ -49,6 +60,7 @@ from gateway.graphql.context import Context, Feeds, Socket
 from gateway.graphql.dashboards.fx import FxRates, load_fx_rates
 from gateway.graphql.loaders import Loaders
 from gateway.graphql.schema import build_schema
+from gateway.graphql.trusted import TrustedDocuments
 from gateway.graphql.upstream import CallerToken, RequestHook, Upstream
 from gateway.oauth.rfc6750_bearer import verify
 from gateway.oauth.rfc9068_tokens import Principal
@@ -102,11 +114,39 @@ def _subscribes(request: GraphQLRequestData) -> bool:
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
+def _trusted_text(trusted: TrustedDocuments, request: GraphQLRequestData) -> None:
+    """Put the text of the request's trusted document in place (or raise the problem)."""
+    request.query = trusted.resolve(request.query, request.extensions)
+
+
+class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with trusted documents: a refused one is that operation's error."""
+
+    view: GraphQLEndpoint
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload = message["payload"]
+        try:
+            text = self.view.trusted.resolve(payload.get("query"), payload.get("extensions"))
+        except ProblemError as refused:
+            error = GraphQLError(refused.detail, extensions={"code": refused.problem_type.code})
+            refusal: ErrorMessage = {
+                "id": message["id"],
+                "type": "error",
+                "payload": [error.formatted],
+            }
+            await self.send_message(refusal)
+            return
+        await super().handle_subscribe({**message, "payload": {**payload, "query": text or ""}})
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI app with a per-request context over the caller's view of the APIs.
 
     `upstream_hooks` are awaited with every request sent to an API (tests count them).
     """
+
+    graphql_transport_ws_handler_class = _TransportWSHandler
 
     def __init__(
         self,
@@ -114,9 +154,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         policy: ScopePolicy,
         limits: SocketLimits | None = None,
         fx: FxRates | None = None,
+        trusted: TrustedDocuments | None = None,
     ) -> None:
         self.limits = limits or SocketLimits()
         self.fx = fx or FxRates()
+        self.trusted = trusted or TrustedDocuments()
         super().__init__(
             schema,
             graphql_ide=None,
@@ -141,6 +183,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             code = problem_type_for_status(refused.status_code).code
             await send_problem(send, ProblemError(code, refused.reason))
             return
+        except ProblemError as refused:
+            await send_problem(send, refused)
+            return
         finally:
             await upstream.aclose()
         await response(scope, receive, send)
@@ -154,7 +199,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         root_value: None,
         sub_response: Response,
     ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
-        """Refuse subscriptions over HTTP: they are served on WebSockets, bounded there."""
+        """Resolve trusted documents; refuse subscriptions over HTTP (served on WebSockets)."""
+        for one in request_data if isinstance(request_data, list) else [request_data]:
+            _trusted_text(self.trusted, one)
         if not isinstance(request_data, list) and _subscribes(request_data):
             raise HTTPException(
                 422, "Subscriptions are served over WebSocket (graphql-transport-ws)."
@@ -191,6 +238,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         # The calls authenticate anew with the caller's token, so no principal is handed down.
         hidden = (PRINCIPAL, _UPSTREAM, _CALLER_AUTH)
         state = {k: v for k, v in scope["state"].items() if k not in hidden}
+        # An HTTP operation was counted at /graphql, so its calls are not counted again; a
+        # subscription's polls are, each like the REST read it is.
+        state[UNCOUNTED] = scope["type"] == "http"
         client_for = internal_client_factory(scope["app"], state, token)
         request = current_request.get()
         headers = {"traceparent": request.trace.traceparent} if request else {}
@@ -241,10 +291,20 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return principal
 
 
-def mount_graphql(app: FastAPI, settings: GatewaySettings, policy: ScopePolicy) -> GraphQLEndpoint:
-    """Serve the schema at `/graphql`: HTTP GET and POST, and WebSockets for subscriptions."""
+def mount_graphql(
+    app: FastAPI, settings: GatewaySettings, policy: ScopePolicy, trusted: Iterable[str] = ()
+) -> GraphQLEndpoint:
+    """Serve the schema at `/graphql`: HTTP GET and POST, and WebSockets for subscriptions.
+
+    `trusted` are documents always accepted by hash (the console's), besides the manifest.
+    """
     schema = build_schema(production=settings.profile is Profile.PRODUCTION)
-    endpoint = GraphQLEndpoint(schema, policy, fx=load_fx_rates(settings.policy_dir))
+    documents = TrustedDocuments.build(
+        trusted, settings.graphql_trusted_documents, only=settings.graphql_trusted_only
+    )
+    endpoint = GraphQLEndpoint(
+        schema, policy, fx=load_fx_rates(settings.policy_dir), trusted=documents
+    )
     guarded = Authentication(RateLimitMiddleware(endpoint), public_paths=frozenset())
     app.router.routes.append(Route(PATH, guarded, methods=["GET", "POST"]))
     app.router.routes.append(WebSocketRoute(PATH, endpoint))

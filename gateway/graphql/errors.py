@@ -8,7 +8,10 @@
      └── UpstreamError          upstream-unavailable, upstream-busy, ...: a system API failed
 
 Codes are the problem codes of `contracts.problems` wherever REST has the same error, so one
-client handles both. Anything else raised while resolving is unexpected: `MaskErrors` turns it
+client handles both. A refusal of what the caller asked (an argument, the operation's cost)
+also carries `extensions.classification: "BAD_REQUEST"` (Spring for GraphQL's error type), so
+generic clients and test tools tell it from a failure of ours without knowing our codes.
+Anything else raised while resolving is unexpected: `MaskErrors` turns it
 into "Unexpected error." (`should_mask`), and the original is logged, never sent.
 """
 
@@ -43,8 +46,15 @@ class ForbiddenError(FieldError):
     """The token lacks a scope the field needs (or the field has no scope policy)."""
 
 
+BAD_REQUEST = {"classification": "BAD_REQUEST"}
+"""The extension marking an error as a refusal of the caller's request."""
+
+
 class InvalidInputError(FieldError):
     """An argument was refused: an unknown cursor, `first` out of range."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(code, message, **BAD_REQUEST, **extra)
 
 
 class ConflictError(FieldError):

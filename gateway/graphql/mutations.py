@@ -8,15 +8,14 @@ carrying the API's problem code (`exception-closed`, `exception-claimed`,
 
 from __future__ import annotations
 
-import binascii
 from typing import Annotated, Any
 
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
 
 from gateway.graphql.context import Info
 from gateway.graphql.errors import InvalidInputError
+from gateway.graphql.ids import decoded
 from gateway.graphql.process import EXCEPTIONS
 from gateway.graphql.scopes import guarded
 from gateway.graphql.types.operations import QueueException, valid_exception_id
@@ -33,10 +32,7 @@ def exception_id_of(value: str) -> str:
     """The exceptions API's id from a global id or the API's own id."""
     if valid_exception_id(value):
         return value
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except (ValueError, binascii.Error, UnicodeError):
-        global_id = None
+    global_id = decoded(value)
     if global_id is None or global_id.type_name != "Exception":
         raise InvalidInputError("validation-failed", "`id` is not an Exception's id.")
     if not valid_exception_id(global_id.node_id):

@@ -24,6 +24,7 @@ from gateway.graphql.context import Info
 from gateway.graphql.dashboards.financials import ProjectFinancials
 from gateway.graphql.dashboards.query import DashboardQuery
 from gateway.graphql.errors import InvalidInputError, should_mask
+from gateway.graphql.ids import global_id
 from gateway.graphql.loaders import Identified, primer
 from gateway.graphql.mutations import Mutation
 from gateway.graphql.operations import OperationsQuery
@@ -69,9 +70,10 @@ def _id(record: Identified) -> str:
     return record.id
 
 
-def _project_id(project: relay.GlobalID | None) -> str | None:
-    if project is None:
+def _project_id(value: strawberry.ID | None) -> str | None:
+    if value is None:
         return None
+    project = global_id(value, "project")
     if project.type_name != "Project":
         raise InvalidInputError("validation-failed", "`project` must be a Project id.")
     return project.node_id
@@ -82,11 +84,12 @@ def _project_id(project: relay.GlobalID | None) -> str | None:
 )
 class Query(OperationsQuery, DashboardQuery):
     @guarded(description="Any object by its global id; null if it is not yours to see.")
-    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
-        node_type = NODE_TYPES.get(id.type_name)
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        wanted = global_id(id, "id")
+        node_type = NODE_TYPES.get(wanted.type_name)
         if node_type is None:
             return None
-        found = node_type.resolve_node(id.node_id, info=info)
+        found = node_type.resolve_node(wanted.node_id, info=info)
         return await found if inspect.isawaitable(found) else found
 
     @guarded(scopes.hcm("listWorkers"))
@@ -198,7 +201,7 @@ class Query(OperationsQuery, DashboardQuery):
         info: Info,
         first: First = DEFAULT_FIRST,
         after: After = None,
-        project: relay.GlobalID | None = None,
+        project: strawberry.ID | None = None,
         period_start: date | None = None,
         period_end: date | None = None,
         approval_state: ApprovalState | None = None,

@@ -130,6 +130,10 @@ async def issue_token(request: Request, state: StateDep) -> Response:
         request, form, client, await state["keys"].active(), state["settings"]
     )
     response.headers.update(_NO_STORE)
+    if "authorization" not in request.headers:
+        # RFC 6749 §5.2: the Basic challenge answers a client that tried Basic. A client that
+        # posted its secret gets none: a browser would take it as a prompt for a password.
+        del response.headers["www-authenticate"]
     return response
 
 

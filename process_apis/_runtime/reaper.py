@@ -17,6 +17,7 @@ from dbos import DBOS
 from sqlalchemy import Column, Float, String, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from process_apis._runtime.periodic import every
 from process_apis._runtime.settings import FlowSettings
 from process_apis._runtime.store import metadata
 
@@ -74,18 +75,22 @@ async def reap_once(store: AsyncEngine, settings: FlowSettings, now: float) -> l
 
 
 async def heartbeat_forever(store: AsyncEngine, settings: FlowSettings) -> None:
-    while True:
-        try:
-            await beat(store, settings.executor_id, time.time())
-        except Exception:  # the database may be briefly away; keep beating
-            _log.exception("heartbeat failed")
-        await asyncio.sleep(settings.heartbeat_interval_s)
+    # The database may be briefly away; keep beating.
+    await every(
+        settings.heartbeat_interval_s,
+        lambda: beat(store, settings.executor_id, time.time()),
+        log=_log,
+        failure="heartbeat failed",
+        level=logging.ERROR,
+    )
 
 
 async def reap_forever(store: AsyncEngine, settings: FlowSettings) -> None:
-    while True:
-        await asyncio.sleep(settings.reaper_interval_s)
-        try:
-            await reap_once(store, settings, time.time())
-        except Exception:
-            _log.exception("reaper pass failed")
+    await every(
+        settings.reaper_interval_s,
+        lambda: reap_once(store, settings, time.time()),
+        log=_log,
+        failure="reaper pass failed",
+        level=logging.ERROR,
+        wait_first=True,
+    )

@@ -13,7 +13,6 @@ are kept, that step and the rest run again under the fork's id.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
@@ -35,6 +34,7 @@ from process_apis._runtime.exceptions import (
     open_exception,
 )
 from process_apis._runtime.owners import OwnerPolicy, load_owner_policy
+from process_apis._runtime.periodic import every
 from process_apis._runtime.runs import runs_table
 from process_apis.exceptions.settings import ExceptionSettings
 
@@ -177,16 +177,22 @@ async def sweep_failed_runs(
 
 async def sweep_forever(runtime: FlowRuntime, settings: ExceptionSettings) -> None:
     """Sweep for failed runs every `failed_run_sweep_s` while the runtime lives."""
-    while True:
-        try:
-            opened = await sweep_failed_runs(
-                runtime.store,
-                load_owner_policy(runtime.context.policy_dir),
-                now=time.time(),
-                lookback_s=settings.failed_run_lookback_s,
-            )
-            if opened:
-                _log.warning("failed runs became exceptions", extra={"exceptions": opened})
-        except Exception:  # the database may be briefly away; keep sweeping
-            _log.exception("failed-run sweep failed")
-        await asyncio.sleep(settings.failed_run_sweep_s)
+
+    async def sweep() -> None:
+        opened = await sweep_failed_runs(
+            runtime.store,
+            load_owner_policy(runtime.context.policy_dir),
+            now=time.time(),
+            lookback_s=settings.failed_run_lookback_s,
+        )
+        if opened:
+            _log.warning("failed runs became exceptions", extra={"exceptions": opened})
+
+    # The database may be briefly away; keep sweeping.
+    await every(
+        settings.failed_run_sweep_s,
+        sweep,
+        log=_log,
+        failure="failed-run sweep failed",
+        level=logging.ERROR,
+    )

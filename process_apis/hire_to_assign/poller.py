@@ -8,7 +8,6 @@ already started. A fresh installation starts from "now": history is not replayed
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from process_apis._runtime.engine import FlowRuntime
 from process_apis._runtime.flows import start_run
+from process_apis._runtime.periodic import every
 from process_apis.hire_to_assign.changes import change_of
 from process_apis.hire_to_assign.settings import HireToAssignSettings
 from process_apis.hire_to_assign.spec import SPEC
@@ -96,11 +96,12 @@ async def poll_once(runtime: FlowRuntime, settings: HireToAssignSettings) -> int
 
 
 async def poll_forever(runtime: FlowRuntime, settings: HireToAssignSettings) -> None:
-    while True:
-        try:
-            started = await poll_once(runtime, settings)
-            if started:
-                _log.info("started runs for HCM changes", extra={"runs": started})
-        except Exception:  # the HCM may be away; the next poll resumes from the mark
-            _log.warning("polling the HCM for changes failed", exc_info=True)
-        await asyncio.sleep(settings.poll_interval_s)
+    async def poll() -> None:
+        started = await poll_once(runtime, settings)
+        if started:
+            _log.info("started runs for HCM changes", extra={"runs": started})
+
+    # The HCM may be away; the next poll resumes from the mark.
+    await every(
+        settings.poll_interval_s, poll, log=_log, failure="polling the HCM for changes failed"
+    )

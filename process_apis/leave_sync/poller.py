@@ -8,7 +8,6 @@ of an installation records what it finds without running it: history is not repl
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.hcm import LeaveRequest, LeaveStatus
 from process_apis._runtime.engine import FlowRuntime
 from process_apis._runtime.flows import start_run
+from process_apis._runtime.periodic import every
 from process_apis.leave_sync.changes import DECISIONS, change_of
 from process_apis.leave_sync.settings import LeaveSyncSettings
 from process_apis.leave_sync.spec import SPEC
@@ -120,11 +120,12 @@ async def poll_once(runtime: FlowRuntime, settings: LeaveSyncSettings) -> int:
 
 
 async def poll_forever(runtime: FlowRuntime, settings: LeaveSyncSettings) -> None:
-    while True:
-        try:
-            started = await poll_once(runtime, settings)
-            if started:
-                _log.info("started runs for HCM leave decisions", extra={"runs": started})
-        except Exception:  # the HCM may be away; the next poll catches up
-            _log.warning("polling the HCM for leave failed", exc_info=True)
-        await asyncio.sleep(settings.poll_interval_s)
+    async def poll() -> None:
+        started = await poll_once(runtime, settings)
+        if started:
+            _log.info("started runs for HCM leave decisions", extra={"runs": started})
+
+    # The HCM may be away; the next poll catches up.
+    await every(
+        settings.poll_interval_s, poll, log=_log, failure="polling the HCM for leave failed"
+    )

@@ -1,4 +1,4 @@
-"""bench.report: the H/S comparison of issue 3, in the JSON document and the printed table."""
+"""bench.report: the H/S and Q/W comparisons, in the JSON document and the printed table."""
 
 from __future__ import annotations
 
@@ -53,3 +53,46 @@ def test_render_prints_the_h_over_s_ratios() -> None:
     text = report.render(titles, document, "header")
     assert "p50 c=1 x4.00 (+3.750 ms), req/s c=64 x0.250" in text
     assert "CPU µs/req S 1200.0, H 4800.0 (H + sandbox 6000.0)" in text
+
+
+def _graphql_section() -> dict[str, object]:
+    return {
+        "period": "2026-Q3",
+        "workers": 200,
+        "rows": 197,
+        "p50_ms": 4512.34,
+        "p99_ms": 5003.0,
+        "vendor_calls": {"xero": 0, "bamboohr": 61, "harvest": 35, "stripe": 0},
+        "vendor_calls_total": 96,
+        "baseline": "GET /system/hcm/v1/workers?limit=100",
+        "baseline_p50_ms": 90.0,
+        "baseline_p99_ms": 120.0,
+        "baseline_vendor_calls_total": 1,
+        "ratio_p50_vs_one_page": 50.137,
+    }
+
+
+def test_graphql_lines_give_q_w_the_ratio_and_the_vendor_calls() -> None:
+    text = "\n".join(report.graphql_lines(_graphql_section()))
+    assert "(200 workers, 2026-Q3, 197 rows), c=1: p50 4512.3 ms, p99 5003.0 ms" in text
+    assert (
+        "W GET /system/hcm/v1/workers?limit=100, c=1: p50 90.0 ms, p99 120.0 ms (1 vendor call(s))"
+        in text
+    )
+    assert "a utilization dashboard costs 50.1 one-page REST reads" in text
+    assert "vendor calls per Q: 96 (bamboohr 61, harvest 35, stripe 0, xero 0)" in text
+
+
+def test_render_adds_the_graphql_lines_only_when_the_document_has_them() -> None:
+    median = _medians()
+    compared = report.comparisons(median)
+    document = {
+        "medians": median,
+        "comparisons": compared,
+        "targets": report.targets(compared),
+        "problems": [],
+    }
+    titles = {"D": "direct", "N": "nginx", "G": "Atrium"}
+    assert "vendor calls per Q" not in report.render(titles, document, "header")
+    document["graphql"] = _graphql_section()
+    assert "vendor calls per Q: 96" in report.render(titles, document, "header")

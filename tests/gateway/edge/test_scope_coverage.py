@@ -25,8 +25,9 @@ from tests.fixtures.apps import ApiFolder
 
 # The gateway's own routes that need no token: health, catalog, its OpenAPI document,
 # and the authorization server (which authenticates clients itself).
-GATEWAY_EXEMPT = frozenset({"/livez", "/readyz", "/catalog", "/openapi.json", "/docs"})
-GATEWAY_EXEMPT_PREFIXES = ("/oauth/", "/.well-known/", "/docs/")
+# The console's page and assets hold no data: it signs in and calls /graphql with the token.
+GATEWAY_EXEMPT = frozenset({"/livez", "/readyz", "/catalog", "/openapi.json", "/docs", "/console"})
+GATEWAY_EXEMPT_PREFIXES = ("/oauth/", "/.well-known/", "/docs/", "/console/")
 # Gateway routes that guard themselves: /graphql authenticates every request and checks the
 # scopes of each field (tests/gateway/graphql/ proves both).
 GATEWAY_GUARDED = frozenset({"/graphql"})

@@ -6,7 +6,8 @@
         assert calls.by_endpoint() == {"psa /projects": 1}
 
 Callers are those of `tests.fixtures.partners` ("firm", "a", "b", "a-plain") plus "firm-plain"
-(the firm without the sensitive scopes), "no-projects" (the firm without psa.projects:read),
+(the firm without the sensitive scopes), "firm-standard" (the firm on the `standard`
+rate-limit tier, not `internal`), "no-projects" (the firm without psa.projects:read),
 "no-margins" (the firm without psa.margins:read) and "no-process" (the firm without any
 process.* scope). Flows run in this gateway too (`start_time_to_cash`, `wait_for_run`); the
 vendors' books behind it are `gql.books`.
@@ -129,13 +130,11 @@ class GraphQLClient:
             self.endpoint.upstream_hooks.remove(record)
 
 
-async def _token(gw: PartnerGateway, root: Path, scopes: list[str]) -> str:
+async def _token(gw: PartnerGateway, root: Path, scopes: list[str], tier: str = "internal") -> str:
     settings = GatewaySettings(data_dir=root / "var", policy_dir=root / "policies")
     engine = create_engine(settings)
     try:
-        credential = await create_client(
-            engine, name="graphql test", scopes=scopes, tier="internal"
-        )
+        credential = await create_client(engine, name="graphql test", scopes=scopes, tier=tier)
     finally:
         await engine.dispose()
     auth = httpx.BasicAuth(credential.client_id, credential.client_secret)
@@ -162,4 +161,5 @@ async def gql(
         gw.tokens["no-process"] = await _token(
             gw, root, [s for s in every if not s.startswith("process.")]
         )
+        gw.tokens["firm-standard"] = await _token(gw, root, every, tier="standard")
         yield GraphQLClient(gw)

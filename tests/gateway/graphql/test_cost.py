@@ -97,7 +97,10 @@ async def test_a_first_out_of_range_is_refused_before_any_resolver_runs(first: i
         variables={"n": first},
     )
     assert result.errors is not None
-    assert result.errors[0].extensions == {"code": "validation-failed"}
+    assert result.errors[0].extensions == {
+        "code": "validation-failed",
+        "classification": "BAD_REQUEST",
+    }
     assert upstream.calls == 0
 
 

@@ -166,6 +166,28 @@ async def test_graphql_answers_carry_the_rate_limit_of_the_graphql_group(
     assert '"internal.graphql.' in response.headers["ratelimit-policy"]
 
 
+async def test_an_operations_system_api_calls_do_not_spend_the_callers_rate_limit(
+    gql: GraphQLClient,
+) -> None:
+    # The dashboard makes dozens of system-API calls for its one operation, all on the
+    # caller's token; only the operation is counted (in the graphql group), so the caller's
+    # own REST budget is untouched: its next REST call is the first one counted there.
+    query = """{ integrationHealth { kpis { timeToBillHours openExceptions syncCompleteness }
+                 slaBreaches { kind count } } }"""
+    with gql.counting() as calls:
+        response = await gql.post("firm-standard", query)
+    assert response.status_code == 200, response.text
+    assert "errors" not in response.json(), response.json()["errors"]
+    assert len(calls) > 20
+    assert '"standard.graphql.1h";r=2499;' in response.headers["ratelimit"]
+
+    rest = await gql.gateway.call(
+        "firm-standard", "GET", "system/hcm/v1", "/workers", params={"limit": 1}
+    )
+    assert rest.status_code == 200, rest.text
+    assert '"standard.all.1h";r=4999;' in rest.headers["ratelimit"]
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [

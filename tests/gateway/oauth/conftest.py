@@ -22,7 +22,7 @@ from gateway.database import create_engine
 from gateway.oauth.clients import IssuedCredential, create_client
 from gateway.oauth.keys import KeyStore, SigningKey
 from gateway.settings import GatewaySettings
-from tests.fixtures.apps import ApiFolder, PolicyFolder
+from tests.fixtures.apps import LIFESPAN_TIMEOUT_S, ApiFolder, PolicyFolder
 from tests.gateway.oauth.forge import access_claims, compact, rs256
 
 PROBLEM = "application/problem+json"
@@ -125,7 +125,11 @@ def state_copied_per_request(app: ASGIApp) -> ASGIApp:
 @asynccontextmanager
 async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An in-process client for `app` with its lifespan running and per-request state."""
-    async with LifespanManager(state_copied_per_request(app)) as manager:
+    async with LifespanManager(
+        state_copied_per_request(app),
+        startup_timeout=LIFESPAN_TIMEOUT_S,
+        shutdown_timeout=LIFESPAN_TIMEOUT_S,
+    ) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield client

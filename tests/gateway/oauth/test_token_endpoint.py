@@ -104,6 +104,8 @@ async def test_wrong_secret_is_invalid_client_401_over_post(oauth: OAuth) -> Non
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
+    # No Basic challenge for a client that did not try Basic (a browser would prompt).
+    assert "www-authenticate" not in response.headers
 
 
 async def test_unknown_client_is_invalid_client_401(oauth: OAuth) -> None:

@@ -41,7 +41,7 @@ coverage: $(STAMP) ## Run the whole suite under coverage; mapping code must be 1
 openapi: $(STAMP) ## Regenerate the committed contracts under openapi/
 	$(BIN)/atrium openapi --out openapi
 
-bench: $(STAMP) ## Benchmark D (direct) / N (nginx) / G (gateway) / G+ (all policies); writes bench/results/
+bench: $(STAMP) ## Benchmark D / N / G / G+ / S / H and the GraphQL dashboard Q vs W; writes bench/results/
 	$(BIN)/python -m bench.run
 
 clean: ## Remove the venv, caches and local data

@@ -112,69 +112,28 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
             yield server.url, asyncio.run(_demo_token(settings, scopes, server.url))
 
 
-@pytest.mark.parametrize("prefix", api_prefixes(), ids=lambda p: p or "gateway")
-def test_api_conforms_to_its_openapi_document(
-    prefix: str, gateway: tuple[str, str], tmp_path: Path
+def schemathesis(
+    location: str, token: str, tmp_path: Path, *extra: str, max_examples: int, timeout_s: int
 ) -> None:
-    url, token = gateway
-    base = url + prefix
+    """Run the schemathesis CLI on `location` with the demo token; fail with its report."""
     result = subprocess.run(
         [
             str(SCHEMATHESIS),
             "--config-file",
             str(CONFIG),
             "run",
-            f"{base}/openapi.json",
-            "--url",
-            base,
+            location,
+            *extra,
             "--header",
             f"Authorization: Bearer {token}",
             "--checks",
             "all",
             "--max-examples",
-            "40",
+            str(max_examples),
             "--seed",
             "20261122",
             "--request-timeout",
-            "10",
-            "--report-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-
-
-def test_graphql_conforms_to_its_schema(gateway: tuple[str, str], tmp_path: Path) -> None:
-    # Schemathesis reads the schema by introspection and fuzzes every query and mutation.
-    # Positive-data acceptance is off: an Int cannot state that `first` is 1..100, nor a
-    # String that a period is 'YYYY-MM', so schema-valid arguments are refused — with
-    # extensions.classification BAD_REQUEST and the reason. Every other check runs, the
-    # server-error one included: a resolver failure or a 5xx still fails here.
-    url, token = gateway
-    result = subprocess.run(
-        [
-            str(SCHEMATHESIS),
-            "--config-file",
-            str(CONFIG),
-            "run",
-            f"{url}/graphql",
-            "--header",
-            f"Authorization: Bearer {token}",
-            "--checks",
-            "all",
-            "--exclude-checks",
-            "positive_data_acceptance",
-            "--max-examples",
-            "20",
-            "--seed",
-            "20261122",
-            "--request-timeout",
-            "30",
+            str(timeout_s),
             "--report-dir",
             str(tmp_path),
         ],
@@ -185,3 +144,32 @@ def test_graphql_conforms_to_its_schema(gateway: tuple[str, str], tmp_path: Path
         check=False,
     )
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("prefix", api_prefixes(), ids=lambda p: p or "gateway")
+def test_api_conforms_to_its_openapi_document(
+    prefix: str, gateway: tuple[str, str], tmp_path: Path
+) -> None:
+    url, token = gateway
+    base = url + prefix
+    schemathesis(
+        f"{base}/openapi.json", token, tmp_path, "--url", base, max_examples=40, timeout_s=10
+    )
+
+
+def test_graphql_conforms_to_its_schema(gateway: tuple[str, str], tmp_path: Path) -> None:
+    # Schemathesis reads the schema by introspection and fuzzes every query and mutation.
+    # Positive-data acceptance is off: an Int cannot state that `first` is 1..100, nor a
+    # String that a period is 'YYYY-MM', so schema-valid arguments are refused — with
+    # extensions.classification BAD_REQUEST and the reason. Every other check runs, the
+    # server-error one included: a resolver failure or a 5xx still fails here.
+    url, token = gateway
+    schemathesis(
+        f"{url}/graphql",
+        token,
+        tmp_path,
+        "--exclude-checks",
+        "positive_data_acceptance",
+        max_examples=20,
+        timeout_s=30,
+    )

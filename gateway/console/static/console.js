@@ -169,6 +169,13 @@ function previousMonth() {
   return month.toISOString().slice(0, 7);
 }
 
+function svg(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
 function utilizationChart(rows, period) {
   const shown = rows.slice(0, 30);
   const barHeight = 20;
@@ -179,47 +186,30 @@ function utilizationChart(rows, period) {
   const height = shown.length * (barHeight + gap) + 24;
   const max = Math.max(1, ...shown.map((r) => Math.max(Number(r.availableHours), Number(r.billableHours) + Number(r.nonBillableHours))));
   const scale = (hours) => (Number(hours) / max) * plot;
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `Billable and non-billable hours against available hours, ${period}`);
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": `Billable and non-billable hours against available hours, ${period}`,
+  });
   shown.forEach((row, index) => {
     const y = index * (barHeight + gap);
-    const group = document.createElementNS(SVG, "g");
-    const title = document.createElementNS(SVG, "title");
-    title.textContent = `${row.label}: ${fmtNumber(row.billableHours)} h billable, ${fmtNumber(row.nonBillableHours)} h non-billable of ${fmtNumber(row.availableHours)} h available (${fmtPercent(row.utilization)})`;
-    group.append(title);
-    const label = document.createElementNS(SVG, "text");
-    label.setAttribute("x", labelWidth - 8);
-    label.setAttribute("y", y + barHeight * 0.7);
-    label.setAttribute("text-anchor", "end");
-    label.textContent = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
-    const billable = document.createElementNS(SVG, "rect");
-    billable.setAttribute("class", "billable");
-    billable.setAttribute("x", labelWidth);
-    billable.setAttribute("y", y);
-    billable.setAttribute("width", scale(row.billableHours));
-    billable.setAttribute("height", barHeight);
-    const nonBillable = document.createElementNS(SVG, "rect");
-    nonBillable.setAttribute("class", "nonbillable");
-    nonBillable.setAttribute("x", labelWidth + scale(row.billableHours));
-    nonBillable.setAttribute("y", y);
-    nonBillable.setAttribute("width", scale(row.nonBillableHours));
-    nonBillable.setAttribute("height", barHeight);
-    const capacity = document.createElementNS(SVG, "rect");
-    capacity.setAttribute("class", "capacity");
-    capacity.setAttribute("x", labelWidth);
-    capacity.setAttribute("y", y);
-    capacity.setAttribute("width", scale(row.availableHours));
-    capacity.setAttribute("height", barHeight);
-    const value = document.createElementNS(SVG, "text");
-    value.setAttribute("x", labelWidth + Math.max(scale(row.availableHours), scale(row.billableHours) + scale(row.nonBillableHours)) + 6);
-    value.setAttribute("y", y + barHeight * 0.7);
-    value.textContent = fmtPercent(row.utilization);
-    group.append(label, billable, nonBillable, capacity, value);
-    svg.append(group);
+    const billable = scale(row.billableHours);
+    const nonBillable = scale(row.nonBillableHours);
+    const available = scale(row.availableHours);
+    const bar = (cls, x, w) => svg("rect", { class: cls, x, y, width: w, height: barHeight });
+    const label = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
+    const group = svg("g");
+    chart.append(group);
+    group.append(
+      svg("title", {}, `${row.label}: ${fmtNumber(row.billableHours)} h billable, ${fmtNumber(row.nonBillableHours)} h non-billable of ${fmtNumber(row.availableHours)} h available (${fmtPercent(row.utilization)})`),
+      svg("text", { x: labelWidth - 8, y: y + barHeight * 0.7, "text-anchor": "end" }, label),
+      bar("billable", labelWidth, billable),
+      bar("nonbillable", labelWidth + billable, nonBillable),
+      bar("capacity", labelWidth, available),
+      svg("text", { x: labelWidth + Math.max(available, billable + nonBillable) + 6, y: y + barHeight * 0.7 }, fmtPercent(row.utilization)),
+    );
   });
-  return svg;
+  return chart;
 }
 
 async function loadUtilization() {
@@ -412,6 +402,10 @@ async function loadRuns() {
   $("runs-empty").hidden = rows.length > 0;
 }
 
+function runShown(runId) {
+  return [...runs.values()].some((row) => row.dataset.runId === runId);
+}
+
 function upsertRun(run) {
   const wanted = $("runs-flow").value;
   if (wanted && wanted !== run.flow) return;
@@ -531,8 +525,11 @@ class LiveFeed {
           refreshTilesSoon();
         }
         if (message.payload.data?.exceptionOpened) {
-          upsertQueueRow(message.payload.data.exceptionOpened);
+          const exception = message.payload.data.exceptionOpened;
+          upsertQueueRow(exception);
           refreshTilesSoon();
+          // The run behind it may have parked before this page saw it start: show it.
+          if (exception.runId && !runShown(exception.runId)) loadRuns().catch(fail);
         }
         break;
       case "error":

@@ -5,6 +5,11 @@ Documents are JSON objects grouped in collections, keyed by an id (stored as tex
 order. When `insert` assigns the id itself it is the collection's next number and is also
 written into the document as `"id"` (BambooHR and Harvest style); vendors with their own id
 field (Xero's `ContactID`, Stripe's `cus_...`) pass `id=` and keep their document as is.
+
+`find` filters on top-level fields (equal to a scalar, or `Between` two bounds) inside SQLite;
+`select` returns only some fields of the matches, so that a large collection can be filtered
+and sorted without parsing every document, and `get_many` then reads the few wanted. Fields a
+vendor filters a large collection on can be `indexed` when the store is opened.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +66,18 @@ def _encode(doc: Doc) -> str:
     return json.dumps(doc, separators=(",", ":"), allow_nan=False)
 
 
+@dataclass(frozen=True)
+class Between:
+    """A `find`/`select` condition: the field lies in [low, high] (None leaves that end open).
+
+    Compared the way SQLite compares: text with text byte-wise (as Python compares `str`),
+    numbers with numbers; a bound never matches a document whose field is missing or null.
+    """
+
+    low: object = None
+    high: object = None
+
+
 def _sql_value(value: object) -> object:
     if isinstance(value, bool):
         return int(value)
@@ -69,10 +86,47 @@ def _sql_value(value: object) -> object:
     raise TypeError(f"find() compares scalars only, not {type(value).__name__}")
 
 
+def _path(field: str) -> str:
+    return "$." + json.dumps(field)
+
+
+def _extract(field: str) -> str:
+    # The path is written into the SQL (not bound) so that SQLite can match the expression
+    # to an index declared on it; quotes are doubled, so no field name can end the literal.
+    return "json_extract(body, '" + _path(field).replace("'", "''") + "')"
+
+
+def _where(collection: str, equals: dict[str, object]) -> tuple[str, list[object]]:
+    """The SQL condition (and its parameters) for `find(collection, **equals)`."""
+    clauses = ["collection = ?"]
+    params: list[object] = [collection]
+    for field, value in equals.items():
+        if value is None:
+            clauses.append("json_type(body, ?) IS 'null'")
+            params.append(_path(field))
+        elif isinstance(value, Between):
+            for bound, operator in ((value.low, ">="), (value.high, "<=")):
+                if bound is not None:
+                    clauses.append(f"{_extract(field)} {operator} ?")
+                    params.append(_sql_value(bound))
+        else:
+            clauses.append(f"{_extract(field)} = ?")
+            params.append(_sql_value(value))
+    return " AND ".join(clauses), params
+
+
+def _index_sql(field: str) -> str:
+    if not field.isidentifier():
+        raise ValueError(f"only identifier fields can be indexed, not {field!r}")
+    return f"CREATE INDEX IF NOT EXISTS docs_by_{field} ON docs (collection, {_extract(field)})"
+
+
 class Store:
     """Collections of JSON documents in one SQLite file, safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, indexed: Iterable[str] = ()) -> None:
+        """Open (or create) the store; `find`/`select` look `indexed` fields up in an index."""
+        indexes = [_index_sql(field) for field in indexed]
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -81,6 +135,8 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        for sql in indexes:
+            self._db.execute(sql)
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close the connection."""
@@ -190,21 +246,38 @@ class Store:
         return [json.loads(body) for (body,) in rows]
 
     def find(self, collection: str, **equals: object) -> list[Doc]:
-        """Documents whose top-level fields equal the given scalars, in insertion order."""
-        clauses = ["collection = ?"]
-        params: list[object] = [collection]
-        for field, value in equals.items():
-            path = "$." + json.dumps(field)
-            if value is None:
-                clauses.append("json_type(body, ?) IS 'null'")
-                params.append(path)
-            else:
-                clauses.append("json_extract(body, ?) = ?")
-                params += [path, _sql_value(value)]
-        sql = f"SELECT body FROM docs WHERE {' AND '.join(clauses)} ORDER BY seq"  # noqa: S608
+        """Documents whose fields equal the given scalars (or lie `Between` them), in order."""
+        where, params = _where(collection, equals)
+        sql = f"SELECT body FROM docs WHERE {where} ORDER BY seq"  # noqa: S608
         with self._lock:
             rows = self._db.execute(sql, params).fetchall()
         return [json.loads(body) for (body,) in rows]
+
+    def select(self, collection: str, fields: Sequence[str], /, **equals: object) -> list[Doc]:
+        """The named top-level fields of the documents `find` would return, in the same order.
+
+        SQLite extracts them without the documents being parsed in Python: cheap enough to
+        filter and sort a large collection before reading the few documents wanted. Meant for
+        scalars: JSON true/false come back as 1/0, objects and arrays as JSON text.
+        """
+        where, params = _where(collection, equals)
+        columns = ", ".join(map(_extract, fields))
+        sql = f"SELECT {columns} FROM docs WHERE {where} ORDER BY seq"  # noqa: S608
+        with self._lock:
+            rows = self._db.execute(sql, params).fetchall()
+        return [dict(zip(fields, row, strict=True)) for row in rows]
+
+    def get_many(self, collection: str, ids: Sequence[DocId]) -> list[Doc]:
+        """The stored documents among `ids`, in the order given (missing ones left out)."""
+        keys = [str(one) for one in ids]
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, body FROM docs WHERE collection = ? "
+                "AND id IN (SELECT value FROM json_each(?))",
+                (collection, json.dumps(keys)),
+            ).fetchall()
+        bodies = dict(rows)
+        return [json.loads(bodies[key]) for key in keys if key in bodies]
 
     def count(self, collection: str) -> int:
         """How many documents the collection holds."""

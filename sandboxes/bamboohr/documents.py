@@ -4,7 +4,8 @@ Collections: `employees` (employee fields, including custom ones), `jobInfo` (th
 history table: date, jobTitle, department, division, location, reportsTo), `lists` (list
 fields with their options), `timeOffRequests`, `holidays`. Job fields on an employee
 (`jobTitleName`, `department`, `departmentId`, ...) are read from the current jobInfo row,
-as BambooHR derives them.
+as BambooHR derives them. Views take the request's `Lookups` (see lookups.py) so that a
+list reads jobInfo and the list fields once, not once per employee.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sandboxes._kit.store import Doc, Store
+from sandboxes.bamboohr.lookups import Lookups, job_in_effect, option_ids
 
 # Employee fields BambooHR derives from the current jobInfo row: field -> (row key, list alias)
 _JOB_FIELDS = {
@@ -40,70 +42,54 @@ def now_stamp() -> str:
 
 def current_job(store: Store, employee_id: str, today: date | None = None) -> Doc:
     """The jobInfo row in effect today (latest date not in the future), or {}."""
-    today = today or date.today()
-    rows = [
-        r
-        for r in store.find("jobInfo", employeeId=employee_id)
-        if date.fromisoformat(r["date"]) <= today
-    ]
-    if not rows:
-        return {}
-    return max(rows, key=lambda r: (r["date"], int(r["id"])))
-
-
-def list_field(store: Store, alias: str) -> Doc | None:
-    found = store.find("lists", alias=alias)
-    return found[0] if found else None
+    rows = store.find("jobInfo", employeeId=employee_id)
+    return job_in_effect(rows, today or date.today())
 
 
 def option_id(store: Store, alias: str, name: str | None) -> str | None:
     """The id of the option called `name` in list `alias`, as text."""
-    field = list_field(store, alias)
-    if field is None or not name:
+    if not name:
         return None
-    for option in field["options"]:
-        if option["name"] == name:
-            return str(option["id"])
-    return None
+    return option_ids(store.find("lists", alias=alias)[:1]).get(alias, {}).get(name)
 
 
 def has_option(store: Store, alias: str, name: str) -> bool:
     return option_id(store, alias, name) is not None
 
 
-def field_value(store: Store, employee: Doc, job: Doc, name: str) -> Any:
+def field_value(lookups: Lookups, employee: Doc, job: Doc, name: str) -> Any:
     """One employee field as BambooHR reports it (None when empty or unknown)."""
     if name in _JOB_FIELDS:
         key, alias = _JOB_FIELDS[name]
         value = job.get(key) or None
-        return option_id(store, alias, value) if alias else value
+        return lookups.option_id(alias, value) if alias else value
     if name == "displayName":
         first = employee.get("preferredName") or employee.get("firstName")
         return f"{first} {employee.get('lastName')}"
     if name == "employmentStatusName":
         return employee.get("employmentStatus")
     if name == "reportsToName":
-        manager = store.get("employees", job.get("reportsTo") or 0)
+        manager = lookups.employee(job.get("reportsTo") or 0)
         return f"{manager['firstName']} {manager['lastName']}" if manager else None
     value = employee.get(name)
     return None if value == "" else value
 
 
-def employee_view(store: Store, employee: Doc, fields: list[str]) -> dict[str, Any]:
+def employee_view(lookups: Lookups, employee: Doc, fields: list[str]) -> dict[str, Any]:
     """Get Employee's answer: `id` plus every requested field (null when empty)."""
-    job = current_job(store, str(employee["id"]))
+    job = lookups.job(str(employee["id"]))
     view: dict[str, Any] = {"id": str(employee["id"])}
     for name in fields:
-        view[name] = field_value(store, employee, job, name)
+        view[name] = field_value(lookups, employee, job, name)
     return view
 
 
-def list_row(store: Store, employee: Doc, extra: list[str]) -> dict[str, Any]:
+def list_row(lookups: Lookups, employee: Doc, extra: list[str]) -> dict[str, Any]:
     """One row of List Employees: the fixed fields, `status`, and the optional ones asked for."""
-    job = current_job(store, str(employee["id"]))
+    job = lookups.job(str(employee["id"]))
     row: dict[str, Any] = {"employeeId": str(employee["id"])}
     for name in (*LIST_DEFAULT_FIELDS, *extra):
-        row[name] = field_value(store, employee, job, name)
+        row[name] = field_value(lookups, employee, job, name)
     row["status"] = employee.get("status")
     row["_restrictedFields"] = []
     return row

@@ -52,7 +52,8 @@ def create_app(store_path: Path, *, seed: bool) -> FastAPI:
     app = sandbox_app(
         "harvest",
         harvest_router(),
-        Store(store_path),
+        # Time entries (thousands) are listed by period: look spent_date up, don't scan.
+        Store(store_path, indexed=("spent_date",)),
         limit=limit,
         seed=seed_harvest,
         seed_if_empty=seed,

@@ -31,6 +31,14 @@ def daily_hours(worker: Worker, weekdays: frozenset[int]) -> Decimal:
     return weekly / len(weekdays) if weekdays else _ZERO
 
 
+def employed(worker: Worker, start: date, end: date) -> bool:
+    """Whether the worker's employment overlaps the period (hired by its end, not gone before)."""
+    job = worker.employment
+    hired = job.hire_date is None or job.hire_date <= end
+    gone = job.termination_date is not None and job.termination_date < start
+    return hired and not gone
+
+
 def working_days(
     worker: Worker, start: date, end: date, weekdays: frozenset[int], holidays: set[date]
 ) -> set[date]:

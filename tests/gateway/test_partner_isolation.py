@@ -88,6 +88,7 @@ ROUTES: dict[str, dict[str, Rule]] = {
         "getWorkerAvailability": Foreign("hcm.worker", "firm", params=OCTOBER),
         "getOrgUnitAvailability": Foreign("hcm.org-unit", "firm", params=OCTOBER),
         "listLeaveRequests": Hidden(OCTOBER),
+        "listAvailability": Hidden(OCTOBER),
         "listOrgUnits": Reference("the firm's departments and divisions"),
         "listCostCentres": Reference("the firm's cost centres"),
     },

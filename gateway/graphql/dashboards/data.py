@@ -17,7 +17,7 @@ from contracts import billing, erp, hcm, psa
 from gateway.graphql.context import Info
 from gateway.graphql.pagination import OffsetPage
 from gateway.graphql.process import PAGE_LIMIT
-from gateway.graphql.upstream import fetch, fetch_optional
+from gateway.graphql.upstream import fetch
 from process_apis._runtime.runs import RunView
 from process_apis.events.listing import EventView
 from process_apis.exceptions.views import ExceptionView
@@ -134,44 +134,16 @@ async def _bounded(calls: list[Callable[[], Awaitable[T]]]) -> list[T]:
 async def availability(info: Info, start: date, end: date) -> dict[str, hcm.WorkerAvailability]:
     """Capacity and approved leave per HCM worker id over [start, end] (the HCM's numbers).
 
-    Read per org unit that has workers (a handful of calls whatever the headcount); a worker
-    in no unit the HCM lists is read on their own.
+    One firm-wide read (`listAvailability`: the HCM reads its workers, leave and holidays
+    once), a page per 200 workers.
     """
-
-    async def read() -> dict[str, hcm.WorkerAvailability]:
-        up = info.context.upstream
-        staff = await workers(info)
-        used = {w.employment.org_unit_id for w in staff}
-        units = [u for u in await org_units(info) if u.id in used]
-        found = await _bounded(
-            [
-                lambda u=unit: fetch_optional(  # type: ignore[misc]
-                    "hcm", up.hcm.get_org_unit_availability(u.id, start, end)
-                )
-                for unit in units
-            ]
-        )
-        rows = {row.worker_id: row for a in found if a is not None for row in a.workers}
-        missing = [w for w in staff if w.id not in rows and _employed(w, start, end)]
-        alone = await _bounded(
-            [
-                lambda w=worker: fetch_optional(  # type: ignore[misc]
-                    "hcm", up.hcm.get_worker_availability(w.id, start, end)
-                )
-                for worker in missing
-            ]
-        )
-        rows |= {row.worker_id: row for a in alone if a is not None for row in a.workers}
-        return rows
-
-    return await info.context.loaders.once(("availability", start, end), read)
-
-
-def _employed(worker: hcm.Worker, start: date, end: date) -> bool:
-    job = worker.employment
-    hired = job.hire_date is None or job.hire_date <= end
-    left = job.termination_date is not None and job.termination_date < start
-    return hired and not left
+    up = info.context.upstream
+    read = info.context.loaders.scan(
+        ("availability", start, end),
+        "hcm",
+        lambda c, n: up.hcm.list_availability(start, end, cursor=c, limit=n),
+    )
+    return {row.worker_id: row for row in await read.items()}
 
 
 async def _offset_pages(

@@ -4,7 +4,7 @@ For one period and each person (an HCM worker, matched to the PSA resource that 
 by employee number; a resource the HCM lacks counts on its own):
 
     capacity    the HCM's contracted hours on the period's working days while employed,
-                holidays excluded (HCM availability, read per org unit)
+                holidays excluded (the HCM's firm-wide availability, one read)
     leave       approved leave in the period, capped at each day's hours (same source)
     available   capacity - leave
     billable    hours of the PSA's billable time entries spent in the period (every

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
-from sandboxes._kit.store import Doc, Store
+from sandboxes._kit.store import Doc
 from sandboxes.bamboohr.deps import StoreDep, csv_values
 from sandboxes.bamboohr.documents import employee_view, list_row, now_stamp
 from sandboxes.bamboohr.errors import BambooError
+from sandboxes.bamboohr.lookups import Lookups
 from sandboxes.bamboohr.writes import apply_employee_fields, create_employee, read_json_body
 
 router = APIRouter()
@@ -43,7 +44,7 @@ def _limit(request: Request) -> int:
     return int(raw)
 
 
-def _matches(store: Store, employee: Doc, request: Request) -> bool:
+def _matches(lookups: Lookups, employee: Doc, request: Request) -> bool:
     status = request.query_params.get("filter[status]")
     if status is not None:
         if status not in ("active", "inactive"):
@@ -53,7 +54,7 @@ def _matches(store: Store, employee: Doc, request: Request) -> bool:
     ids = csv_values(request, "filter[ids]")
     if ids and str(employee["id"]) not in ids:
         return False
-    row = list_row(store, employee, [])
+    row = list_row(lookups, employee, [])
     for name in _TEXT_FILTERS:
         wanted = request.query_params.get(f"filter[{name}]")
         if wanted and wanted.lower() not in str(row.get(name) or "").lower():
@@ -74,7 +75,8 @@ def list_employees(request: Request, store: StoreDep) -> dict[str, Any]:
     limit = _limit(request)
     after = request.query_params.get("page[after]")
     start = _cursor_id(after) if after else 0
-    matching = [e for e in store.all("employees") if _matches(store, e, request)]
+    lookups = Lookups.for_all(store)
+    matching = [e for e in store.all("employees") if _matches(lookups, e, request)]
     remaining = [e for e in matching if int(e["id"]) > start]
     page, more = remaining[:limit], len(remaining) > limit
     extra = csv_values(request, "fields")
@@ -83,7 +85,7 @@ def list_employees(request: Request, store: StoreDep) -> dict[str, Any]:
     if next_cursor is not None:
         links["next"] = _href(request, next_cursor)
     return {
-        "data": [list_row(store, e, extra) for e in page],
+        "data": [list_row(lookups, e, extra) for e in page],
         "meta": {
             "total": len(matching),
             "page": {"limit": limit, "nextCursor": next_cursor, "prevCursor": None},
@@ -125,7 +127,7 @@ def get_employee(employee_id: str, request: Request, store: StoreDep) -> dict[st
     fields = csv_values(request, "fields") or ["firstName", "lastName"]
     if len(fields) > 400:
         raise BambooError(400, "The maximum number of fields per request is 400")
-    return employee_view(store, employee, fields)
+    return employee_view(Lookups.for_employee(store, str(employee["id"])), employee, fields)
 
 
 @router.post("/api/v1/employees", status_code=201)

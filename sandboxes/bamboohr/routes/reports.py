@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 
 from sandboxes._kit.store import Doc
 from sandboxes.bamboohr.deps import StoreDep
-from sandboxes.bamboohr.documents import current_job, field_value, report_value
+from sandboxes.bamboohr.documents import field_value, report_value
 from sandboxes.bamboohr.errors import BambooError
+from sandboxes.bamboohr.lookups import Lookups
 from sandboxes.bamboohr.writes import read_json_body
 
 router = APIRouter()
@@ -44,14 +45,15 @@ async def custom_report(request: Request, store: StoreDep) -> dict[str, Any]:
     filters = body.get("filters") or {}
     if not isinstance(filters, dict):
         raise BambooError(400, "filters must be an object")
+    lookups = Lookups.for_all(store)
     rows = []
     for doc in store.all("employees"):
         if not _included(doc, filters):
             continue
-        job = current_job(store, str(doc["id"]))
+        job = lookups.job(str(doc["id"]))
         row = {"id": str(doc["id"])}
         for name in fields:
-            row[name] = report_value(field_value(store, doc, job, name))
+            row[name] = report_value(field_value(lookups, doc, job, name))
         rows.append(row)
     return {
         "title": body.get("title") or "Report",

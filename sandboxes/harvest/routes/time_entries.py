@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from sandboxes._kit.store import Between, Store
 from sandboxes.harvest.deps import StoreDep
 from sandboxes.harvest.documents import Lookup, fetch, now, render_time_entry
 from sandboxes.harvest.errors import Unprocessable
@@ -59,22 +60,29 @@ class TimeEntryFilters(BaseModel):
     per_page: int | None = None
 
 
-def _matching(store: Any, q: TimeEntryFilters) -> list[dict[str, Any]]:
+# What filtering and ordering read: SQLite extracts these, so only a page's entries are parsed.
+_KEY_FIELDS = ("id", "spent_date", "project_id")
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _matching(store: Store, q: TimeEntryFilters) -> list[dict[str, Any]]:
+    """The matching entries' key fields, latest spent_date first (then highest id)."""
     equals = {
         k: getattr(q, k)
         for k in ("user_id", "project_id", "task_id", "is_billed", "is_running")
         if getattr(q, k) is not None
     }
-    docs = store.find("time_entries", **equals)
-    if q.client_id is not None:
-        projects = {p["id"] for p in store.find("projects", client_id=q.client_id)}
-        docs = [d for d in docs if d["project_id"] in projects]
-    if q.from_:
-        docs = [d for d in docs if d["spent_date"] >= q.from_.isoformat()]
-    if q.to:
-        docs = [d for d in docs if d["spent_date"] <= q.to.isoformat()]
+    if q.from_ or q.to:
+        equals["spent_date"] = Between(_iso(q.from_), _iso(q.to))
     if q.updated_since:
-        docs = [d for d in docs if d["updated_at"] >= q.updated_since]
+        equals["updated_at"] = Between(low=q.updated_since)
+    docs = store.select("time_entries", _KEY_FIELDS, **equals)
+    if q.client_id is not None:
+        projects = {p["id"] for p in store.select("projects", ("id",), client_id=q.client_id)}
+        docs = [d for d in docs if d["project_id"] in projects]
     return sorted(docs, key=lambda d: (d["spent_date"], d["id"]), reverse=True)
 
 
@@ -83,8 +91,9 @@ def list_time_entries(
     request: Request, store: StoreDep, query: Annotated[TimeEntryFilters, Query()]
 ) -> dict[str, Any]:
     page = page_of(request, "time_entries", _matching(store, query))
+    docs = store.get_many("time_entries", [d["id"] for d in page["time_entries"]])
     lookup = Lookup(store)
-    page["time_entries"] = [render_time_entry(d, lookup) for d in page["time_entries"]]
+    page["time_entries"] = [render_time_entry(d, lookup) for d in docs]
     return page
 
 

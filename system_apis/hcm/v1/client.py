@@ -22,6 +22,7 @@ from contracts.hcm import (
     OrgUnit,
     OrgUnitKind,
     Worker,
+    WorkerAvailability,
     WorkerCreate,
     WorkerStatus,
     WorkerUpdate,
@@ -143,6 +144,12 @@ class HcmClient:
             include_archived=include_archived,
         )
         return await self._call(Page[OrgUnit], "GET", "org-units", params=params)
+
+    async def list_availability(
+        self, start: date, end: date, *, limit: int | None = None, cursor: str | None = None
+    ) -> Page[WorkerAvailability]:
+        params = _params(start=start, end=end, limit=limit, cursor=cursor)
+        return await self._call(Page[WorkerAvailability], "GET", "availability", params=params)
 
     async def get_org_unit_availability(
         self, org_unit_id: str, start: date, end: date

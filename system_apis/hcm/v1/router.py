@@ -15,6 +15,7 @@ from contracts.hcm import (
     OrgUnit,
     OrgUnitKind,
     Worker,
+    WorkerAvailability,
     WorkerCreate,
     WorkerStatus,
     WorkerUpdate,
@@ -118,6 +119,22 @@ async def get_worker_availability(
 ) -> Availability:
     """Contracted hours minus approved leave for one worker over a period."""
     return await service.worker_availability(worker_id, (start, end), caller)
+
+
+@router.get(
+    "/availability", operation_id="listAvailability", response_model=Page[WorkerAvailability]
+)
+async def list_availability(
+    *,
+    start: StartQuery,
+    end: EndQuery,
+    service: ServiceDep,
+    caller: CallerDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[WorkerAvailability]:
+    """Contracted hours minus approved leave of every worker employed in the period, by id."""
+    return await service.list_availability((start, end), (cursor, limit), caller)
 
 
 @router.get("/org-units", operation_id="listOrgUnits", response_model=Page[OrgUnit])

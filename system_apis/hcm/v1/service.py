@@ -14,6 +14,7 @@ from contracts.hcm import (
     OrgUnit,
     OrgUnitKind,
     Worker,
+    WorkerAvailability,
     WorkerCreate,
     WorkerUpdate,
 )
@@ -22,7 +23,7 @@ from contracts.problems import ProblemError, ProblemFieldError
 from system_apis._kit.caller import Caller
 from system_apis._kit.pagination import page_slice
 from system_apis._kit.policy_files import enforce_ownership
-from system_apis.hcm.availability import availability
+from system_apis.hcm.availability import availability, employed, worker_availability
 from system_apis.hcm.connector.api import BambooConnector
 from system_apis.hcm.connector.models import EMPLOYEE_FIELDS, BambooEmployee
 from system_apis.hcm.mapping import (
@@ -235,6 +236,39 @@ class HcmService:
             weekdays=self.mapping.working_weekdays,
             holidays=await self._holidays(*period),
         )
+
+    async def list_availability(
+        self, period: tuple[date, date], page: tuple[str | None, int], caller: Caller
+    ) -> Page[WorkerAvailability]:
+        """Capacity minus approved leave of every worker employed in the period.
+
+        One read each of the employees, the period's approved leave and its holidays,
+        however many workers: what a firm-wide dashboard needs instead of a call per unit.
+        """
+        check_period(*period)
+        if caller.partner_id is not None:  # no HCM record belongs to a partner
+            return Page[WorkerAvailability](items=[], next_cursor=None)
+        start, end = period
+        employees = await self.pager.details(None)
+        leave = await self._leave(start, end, [LeaveStatus.APPROVED], None)
+        holidays = await self._holidays(start, end)
+        workers = sorted(
+            (w for w in (self._worker(e, caller) for e in employees) if employed(w, start, end)),
+            key=lambda w: int(w.id),
+        )
+        rows = [
+            worker_availability(
+                w,
+                leave,
+                start=start,
+                end=end,
+                weekdays=self.mapping.working_weekdays,
+                holidays=holidays,
+            )
+            for w in workers
+        ]
+        items, next_cursor = page_slice(rows, *page)
+        return Page[WorkerAvailability](items=items, next_cursor=next_cursor)
 
     async def org_unit_availability(
         self, unit_id: str, period: tuple[date, date], caller: Caller

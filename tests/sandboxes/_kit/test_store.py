@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sandboxes._kit.store import DuplicateIdError, NotStoredError, Store
+from sandboxes._kit.store import Between, DuplicateIdError, NotStoredError, Store
 
 
 @pytest.fixture
@@ -94,6 +94,63 @@ def test_find_matches_scalars_booleans_and_null(store: Store) -> None:
 def test_find_refuses_non_scalar_values(store: Store) -> None:
     with pytest.raises(TypeError):
         store.find("t", s=["x"])
+
+
+def test_find_between_keeps_values_within_inclusive_bounds(store: Store) -> None:
+    for day, user in (("2026-01-01", 1), ("2026-01-15", 2), ("2026-02-01", 1), ("x", None)):
+        store.insert("t", {"day": day, "user": user})
+    store.insert("t", {"user": 1})
+    assert [d["day"] for d in store.find("t", day=Between("2026-01-01", "2026-01-31"))] == [
+        "2026-01-01",
+        "2026-01-15",
+    ]
+    assert [d["day"] for d in store.find("t", day=Between(low="2026-01-15"), user=1)] == [
+        "2026-02-01"
+    ]
+    assert [d["day"] for d in store.find("t", day=Between(high="2026-01-01"))] == ["2026-01-01"]
+
+
+def test_select_extracts_fields_of_the_matches_in_insertion_order(store: Store) -> None:
+    store.insert("t", {"s": "b", "n": 2, "k": "x"})
+    store.insert("t", {"s": "a", "n": 1, "k": "y"})
+    store.insert("t", {"s": "c", "k": "x"})
+    assert store.select("t", ("id", "s", "n"), k="x") == [
+        {"id": 1, "s": "b", "n": 2},
+        {"id": 3, "s": "c", "n": None},
+    ]
+
+
+def test_get_many_follows_the_order_asked_and_skips_missing_ids(store: Store) -> None:
+    for name in ("a", "b", "c"):
+        store.insert("t", {"name": name})
+    store.insert("other", {"name": "z"}, id=4)
+    assert [d["name"] for d in store.get_many("t", [3, "1", 4, 2])] == ["c", "a", "b"]
+    assert store.get_many("t", []) == []
+
+
+def test_field_names_cannot_escape_the_sql(store: Store) -> None:
+    store.insert("t", {"it's": "x", "v": 1})
+    assert store.find("t", **{"it's": "x"}) == [{"it's": "x", "v": 1, "id": 1}]
+    assert store.select("t", ("it's",)) == [{"it's": "x"}]
+
+
+def test_indexed_fields_are_looked_up_through_an_index(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", indexed=("day",)) as store:
+        store.insert("t", {"day": "2026-01-02"})
+        store.insert("t", {"day": "2026-01-01"})
+        plan = store._db.execute(
+            "EXPLAIN QUERY PLAN SELECT body FROM docs WHERE collection = ? AND "
+            """json_extract(body, '$."day"') >= ?""",
+            ("t", "2026"),
+        ).fetchall()
+        assert "docs_by_day" in str(plan)
+        assert [d["id"] for d in store.find("t", day=Between("2026-01-01", "2026-01-01"))] == [2]
+        assert [d["id"] for d in store.find("t", day="2026-01-02")] == [1]
+
+
+def test_only_identifier_fields_can_be_indexed(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="identifier"):
+        Store(tmp_path / "s.db", indexed=("a b",))
 
 
 def test_documents_must_be_plain_json(store: Store) -> None:

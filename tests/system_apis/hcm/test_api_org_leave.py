@@ -88,3 +88,39 @@ async def test_org_unit_availability_sums_its_workers(hcm: Hcm) -> None:
     assert (
         await hcm.get("/org-units/department-99/availability", params=OCTOBER)
     ).status_code == 404
+
+
+async def test_firm_availability_pages_every_employed_worker_as_the_units_count_them(
+    hcm: Hcm,
+) -> None:
+    first = (await hcm.get("/availability", params={**OCTOBER, "limit": 150})).json()
+    rest = (
+        await hcm.get(
+            "/availability", params={**OCTOBER, "limit": 150, "cursor": first["next_cursor"]}
+        )
+    ).json()
+    assert rest["next_cursor"] is None
+    rows = {r["worker_id"]: r for r in first["items"] + rest["items"]}
+    employed = [
+        w
+        for w in FIRM.workers
+        if w.hire_date <= date(2026, 10, 31)
+        and (w.termination_date is None or w.termination_date >= date(2026, 10, 1))
+    ]
+    assert {r["employee_number"] for r in rows.values()} == {w.employee_number for w in employed}
+    assert [int(i) for i in rows] == sorted(int(i) for i in rows)
+    # The same figures as the per-unit and per-worker reads.
+    unit = (await hcm.get("/org-units/department-4/availability", params=OCTOBER)).json()
+    for row in unit["workers"]:
+        assert rows[row["worker_id"]] == row
+    leave = next(
+        lv for lv in FIRM.leave_requests if lv.status == "approved" and lv.start_date.month == 10
+    )
+    one = FIRM.worker(leave.worker)
+    alone = (await hcm.get(f"/workers/{one.id}/availability", params=OCTOBER)).json()
+    assert rows[str(one.id)] == alone["workers"][0]
+
+
+async def test_firm_availability_refuses_a_backward_period(hcm: Hcm) -> None:
+    response = await hcm.get("/availability", params={"start": "2026-10-31", "end": "2026-10-01"})
+    assert response.status_code == 422

@@ -48,7 +48,9 @@ async def test_client_covers_every_route(hcm: Hcm) -> None:
         assert {r.status for r in leave.items} == {LeaveStatus.APPROVED}
         mine = await client.get_worker_availability(leave.items[0].worker_id, *OCTOBER)
         team = await client.get_org_unit_availability(units.items[0].id, *OCTOBER)
+        firm = await client.list_availability(*OCTOBER, limit=200)
         assert mine.leave_hours > 0
+        assert mine.workers[0] in firm.items
         assert team.capacity_hours >= team.available_hours
         changed = await client.list_workers(changed_since=hired.provenance.modified_at)
         assert hired.id in {w.id for w in changed.items}

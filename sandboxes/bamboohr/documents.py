@@ -10,11 +10,11 @@ list reads jobInfo and the list fields once, not once per employee.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sandboxes._kit.store import Doc, Store
-from sandboxes.bamboohr.lookups import Lookups, job_in_effect, option_ids
+from sandboxes.bamboohr.lookups import Lookups, option_ids
 
 # Employee fields BambooHR derives from the current jobInfo row: field -> (row key, list alias)
 _JOB_FIELDS = {
@@ -38,12 +38,6 @@ LIST_DEFAULT_FIELDS = ("firstName", "lastName", "preferredName", "photoUrl", "jo
 def now_stamp() -> str:
     """BambooHR's change timestamps: ISO 8601 in UTC, second precision."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def current_job(store: Store, employee_id: str, today: date | None = None) -> Doc:
-    """The jobInfo row in effect today (latest date not in the future), or {}."""
-    rows = store.find("jobInfo", employeeId=employee_id)
-    return job_in_effect(rows, today or date.today())
 
 
 def option_id(store: Store, alias: str, name: str | None) -> str | None:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.events import CloudEvent
 from process_apis._runtime.events import events_table
+from process_apis._runtime.query import stored_bound
 from process_apis._runtime.store import metadata
 
 event_keys_table = Table(
@@ -81,9 +82,9 @@ async def select_events(
     if selection.event_type is not None:
         query = query.where(table.c.type == selection.event_type)
     if selection.recorded_after is not None:
-        query = query.where(table.c.recorded_at >= selection.recorded_after.timestamp())
+        query = query.where(table.c.recorded_at >= stored_bound(selection.recorded_after))
     if selection.recorded_before is not None:
-        query = query.where(table.c.recorded_at < selection.recorded_before.timestamp())
+        query = query.where(table.c.recorded_at < stored_bound(selection.recorded_before))
     if selection.key is not None:
         keys = event_keys_table
         query = query.join(keys, keys.c.event_id == table.c.id).where(

@@ -29,3 +29,13 @@ IsoDateTime = Annotated[
     BeforeValidator(_rfc3339),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}),
 ]
+
+
+def stored_bound(moment: datetime) -> float:
+    """The float to compare a stored Unix time with, for a time clients saw to the microsecond.
+
+    Times are kept as floats and shown rounded to the microsecond, so a stored time may lie
+    up to half a microsecond below the one shown: `stored >= stored_bound(shown)` finds the
+    record shown at `shown`, and `stored < stored_bound(shown)` leaves it out.
+    """
+    return moment.timestamp() - 0.5e-6

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from process_apis._runtime.event_index import event_keys_table
 from process_apis._runtime.events import events_table
+from process_apis._runtime.query import stored_bound
 
 
 class EventView(BaseModel):
@@ -54,9 +55,9 @@ def _conditions(search: EventSearch) -> list[ColumnElement[bool]]:
     if search.ids:
         wanted.append(table.id.in_(search.ids))
     if search.recorded_after is not None:
-        wanted.append(table.recorded_at >= search.recorded_after.timestamp())
+        wanted.append(table.recorded_at >= stored_bound(search.recorded_after))
     if search.recorded_before is not None:
-        wanted.append(table.recorded_at < search.recorded_before.timestamp())
+        wanted.append(table.recorded_at < stored_bound(search.recorded_before))
     if search.partner_id is not None:
         customer = table.envelope[("data", "customer_number")].as_string()
         wanted.append(customer == search.partner_id)

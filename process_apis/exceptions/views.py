@@ -16,10 +16,10 @@ from process_apis._runtime.exceptions import (
     audit_table,
     exceptions_table,
 )
+from process_apis._runtime.query import stored_bound
 from process_apis._runtime.redaction import redact
 
 _table = exceptions_table.c
-_MICROSECOND = 1e-6
 
 
 class AuditEntry(BaseModel):
@@ -106,12 +106,11 @@ def conditions(search: ExceptionFilter, now: float) -> list[ColumnElement[bool]]
         _table.kind: search.kind,
     }
     wanted.extend(column == value for column, value in equal.items() if value is not None)
-    # Times are shown to the microsecond and stored as finer floats: compare at that grain,
-    # so a time copied from a view selects (or, as an upper bound, excludes) its exception.
+    # A time copied from a view selects (or, as an upper bound, excludes) its exception.
     if search.created_after is not None:
-        wanted.append(_table.created_at >= search.created_after.timestamp() - _MICROSECOND)
+        wanted.append(_table.created_at >= stored_bound(search.created_after))
     if search.created_before is not None:
-        wanted.append(_table.created_at < search.created_before.timestamp() - _MICROSECOND)
+        wanted.append(_table.created_at < stored_bound(search.created_before))
     for name, value in search.keys.items():
         wanted.append(_table.business_keys[name].as_string() == value)
     if search.sla_breached is not None:

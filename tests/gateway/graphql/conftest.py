@@ -27,11 +27,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from gateway.database import create_engine
 from gateway.graphql.endpoint import GraphQLEndpoint
-from gateway.oauth.clients import create_client
 from gateway.policy.scopes import load_scope_policy
 from gateway.settings import GatewaySettings
+from tests.fixtures.apps import issue_token
 from tests.fixtures.flows_time_to_cash import Books, poll
 from tests.fixtures.partners import SENSITIVE_SCOPES, PartnerGateway, partner_gateway
 
@@ -132,17 +131,7 @@ class GraphQLClient:
 
 async def _token(gw: PartnerGateway, root: Path, scopes: list[str], tier: str = "internal") -> str:
     settings = GatewaySettings(data_dir=root / "var", policy_dir=root / "policies")
-    engine = create_engine(settings)
-    try:
-        credential = await create_client(engine, name="graphql test", scopes=scopes, tier=tier)
-    finally:
-        await engine.dispose()
-    auth = httpx.BasicAuth(credential.client_id, credential.client_secret)
-    response = await gw.http.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, auth=auth
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
+    return await issue_token(gw.http, settings, scopes, tier=tier)
 
 
 @pytest_asyncio.fixture(scope="package", loop_scope="package")

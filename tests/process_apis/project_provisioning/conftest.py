@@ -9,10 +9,8 @@ scopes (to look at the upstream effects), in the internal tier so runs are not t
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,12 +20,10 @@ import pytest
 import pytest_asyncio
 
 from gateway.app import create_app
-from gateway.database import create_engine
-from gateway.oauth.clients import create_client
 from gateway.policy.scopes import load_scope_policy
 from gateway.settings import GatewaySettings
 from sandboxes._kit.store import Store
-from tests.fixtures.apps import PolicyFolder, serving
+from tests.fixtures.apps import PolicyFolder, environment, issue_token, serving
 from tests.fixtures.partners import GENEROUS_QUOTAS, VENDORS
 from tests.fixtures.sandboxes import RunningSandbox, SandboxServers
 
@@ -140,35 +136,6 @@ def employee_number(user: dict[str, Any]) -> str:
     return next(r.removeprefix("emp:") for r in user["roles"] if r.startswith("emp:"))
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-async def _token(http: httpx.AsyncClient, settings: GatewaySettings) -> str:
-    scopes = sorted(load_scope_policy(settings.policy_dir).scopes)
-    engine = create_engine(settings)
-    try:
-        credential = await create_client(
-            engine, name="provisioning tests", scopes=scopes, tier="internal"
-        )
-    finally:
-        await engine.dispose()
-    auth = httpx.BasicAuth(credential.client_id, credential.client_secret)
-    response = await http.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=auth)
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def gw(
     tmp_path_factory: pytest.TempPathFactory,
@@ -192,10 +159,15 @@ async def gw(
         # of a run is step 3's, where the tests inject their faults; a failed Harvest call is
         # not retried by the PSA API, so the flow's own retries are what a test sees.
         fresh = {"ATRIUM_PSA_DIRECTORY_TTL_S": "0", "ATRIUM_PSA_RETRY_ATTEMPTS": "1"}
-        with _environment(GENEROUS_QUOTAS | urls | fresh):
+        with environment(GENEROUS_QUOTAS | urls | fresh):
             async with serving(create_app(settings)) as http:
                 gw = Gateway(http, settings, sandboxes)
-                gw.token = await _token(http, settings)
+                gw.token = await issue_token(
+                    http,
+                    settings,
+                    sorted(load_scope_policy(settings.policy_dir).scopes),
+                    tier="internal",
+                )
                 yield gw
 
 

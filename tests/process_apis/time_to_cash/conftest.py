@@ -8,9 +8,7 @@ internal tier so runs are not throttled.
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import pytest_asyncio
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from tests.fixtures.apps import serving
+from tests.fixtures.apps import environment, serving
 from tests.fixtures.flows_time_to_cash import (
     FINANCE_SCOPES,
     FLOW,
@@ -77,20 +75,6 @@ class Gateway:
         return view
 
 
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def gw(
     tmp_path_factory: pytest.TempPathFactory,
@@ -102,7 +86,7 @@ async def gw(
     with servers.stack:
         sandboxes = start_sandboxes(servers)
         settings = GatewaySettings(data_dir=root / "var", max_body_bytes=65536)
-        with _environment(vendor_env(sandboxes)):
+        with environment(vendor_env(sandboxes)):
             async with serving(create_app(settings)) as http:
                 token = await run_token(http, settings, FINANCE_SCOPES)
                 http.headers["Authorization"] = f"Bearer {token}"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 
 def cancelling() -> bool:
@@ -42,3 +44,18 @@ async def every(
         if cancelling():
             raise asyncio.CancelledError
         await asyncio.sleep(interval_s)
+
+
+@asynccontextmanager
+async def in_background(work: Coroutine[Any, Any, None] | None) -> AsyncIterator[None]:
+    """Run `work` (a forever loop, or nothing) as a task while the block runs; then stop it."""
+    if work is None:
+        yield
+        return
+    task = asyncio.create_task(work)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

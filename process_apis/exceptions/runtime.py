@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from contracts.registry import RuntimeContext, settings_from
 from process_apis._runtime.engine import FlowRuntime, flow_runtime
+from process_apis._runtime.periodic import in_background
 from process_apis.exceptions.failed_runs import sweep_forever
 from process_apis.exceptions.settings import ExceptionSettings
 
@@ -16,11 +16,5 @@ from process_apis.exceptions.settings import ExceptionSettings
 async def exceptions_runtime(ctx: RuntimeContext) -> AsyncIterator[FlowRuntime]:
     """Enter the flow runtime (routes use it as every flow's do) and sweep for failed runs."""
     settings = settings_from(ExceptionSettings, ctx)
-    async with flow_runtime(ctx) as runtime:
-        sweeper = asyncio.create_task(sweep_forever(runtime, settings))
-        try:
-            yield runtime
-        finally:
-            sweeper.cancel()
-            with suppress(asyncio.CancelledError):
-                await sweeper
+    async with flow_runtime(ctx) as runtime, in_background(sweep_forever(runtime, settings)):
+        yield runtime

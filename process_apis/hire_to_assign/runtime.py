@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from contracts.registry import RuntimeContext, settings_from
 from process_apis._runtime.engine import FlowRuntime, flow_runtime
+from process_apis._runtime.periodic import in_background
 from process_apis.hire_to_assign.poller import create_marks_table, poll_forever
 from process_apis.hire_to_assign.settings import HireToAssignSettings
 
@@ -18,13 +18,6 @@ async def runtime(ctx: RuntimeContext) -> AsyncIterator[FlowRuntime]:
     settings = settings_from(HireToAssignSettings, ctx)
     async with flow_runtime(ctx) as flows:
         await create_marks_table(flows.store)
-        poller = None
-        if settings.poll_interval_s > 0:
-            poller = asyncio.create_task(poll_forever(flows, settings))
-        try:
+        polling = poll_forever(flows, settings) if settings.poll_interval_s > 0 else None
+        async with in_background(polling):
             yield flows
-        finally:
-            if poller is not None:
-                poller.cancel()
-                with suppress(asyncio.CancelledError):
-                    await poller

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from process_apis._runtime.periodic import every
+from process_apis._runtime.periodic import every, in_background
 
 LOG = logging.getLogger("tests.periodic")
 BOUND_S = 5.0
@@ -75,3 +75,23 @@ async def test_waiting_first_runs_no_pass_before_the_interval() -> None:
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, BOUND_S)
     assert passes == 0
+
+
+async def test_in_background_runs_the_work_with_the_block_and_stops_it_after() -> None:
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def work() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async with in_background(work()):
+        await asyncio.wait_for(started.wait(), BOUND_S)
+        assert not cancelled.is_set()
+    assert cancelled.is_set()
+    async with in_background(None):  # nothing to run: the block still runs
+        pass
